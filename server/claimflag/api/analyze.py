@@ -1,0 +1,110 @@
+"""POST /v1/analyze: blocks in, highlight spans out."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app
+
+from .. import metrics
+from ..errors import APIError
+from ..nlp import get_analyzer
+from ..nlp.disclosures import page_notes
+from ..nlp.flags import Flag
+from ..nlp.offsets import Utf16Offsets, utf16_length
+from ..nlp.pipeline import Block
+from ..store.cache import BlockCache
+from ..store.redis import get_store
+from .schemas import AnalyzeRequest
+from .validation import check_text, read_json
+
+bp = Blueprint("analyze", __name__, url_prefix="/v1")
+
+PAGE_EDGE_BLOCKS = 3
+
+
+@bp.post("/analyze")
+def analyze():
+    req = read_json(AnalyzeRequest)
+    _check_limits(req)
+    analyzer = get_analyzer()
+    config = current_app.config["CLAIMFLAG"]
+    n = len(req.blocks)
+    blocks = [Block(b.text, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS)
+              for i, b in enumerate(req.blocks)]
+    flags = _flags_for(blocks, analyzer, BlockCache(
+        get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET))
+    kinds = set(req.kinds)
+    min_score = analyzer.claim_threshold
+    counts = {kind: 0 for kind in req.kinds}
+    disclosure_types = []
+    out_blocks = []
+    for block_in, block_flags in zip(req.blocks, flags):
+        spans = []
+        to_utf16 = Utf16Offsets(block_in.text)
+        for flag in block_flags:
+            if flag.kind not in kinds or (flag.kind == "claim" and flag.score < min_score):
+                continue
+            spans.append(_span(flag, block_in.text, to_utf16))
+            counts[flag.kind] += 1
+            if flag.kind == "disclosure":
+                disclosure_types.append(flag.type)
+        out_blocks.append({"id": block_in.id, "spans": spans})
+    return {
+        "model": analyzer.version,
+        "offsets": "utf16",
+        "disabled": False,
+        "page": {"notes": page_notes(disclosure_types), "counts": counts},
+        "blocks": out_blocks,
+    }
+
+
+def _flags_for(blocks: list[Block], analyzer, cache: BlockCache) -> list[list[Flag]]:
+    """Cached flags where Redis has them; the misses analysed in one batch."""
+    keys = [cache.key(b.text, b.page_edge) for b in blocks]
+    found = cache.get_many(keys)
+    # Identical blocks on one page are analysed once.
+    missing = {key: block for key, block, hit in zip(keys, blocks, found) if hit is None}
+    metrics.BLOCKS.labels("hit").inc(len(blocks) - len(missing))
+    metrics.BLOCKS.labels("miss").inc(len(missing))
+    if missing:
+        started = time.perf_counter()
+        fresh = dict(zip(missing, analyzer.analyze(list(missing.values()))))
+        metrics.ANALYSIS_SECONDS.observe(time.perf_counter() - started)
+        cache.put_many(list(fresh.items()))
+        found = [hit if hit is not None else fresh[key] for key, hit in zip(keys, found)]
+    return found
+
+
+def _span(flag: Flag, text: str, to_utf16: Utf16Offsets) -> dict:
+    return {"start": to_utf16(flag.start), "end": to_utf16(flag.end), "kind": flag.kind,
+            "type": flag.type, "score": round(flag.score, 4), "label": flag.label,
+            "note": flag.note.render(text)}
+
+
+def _check_limits(req: AnalyzeRequest) -> None:
+    config = current_app.config["CLAIMFLAG"]
+    if len(req.blocks) > config.MAX_BLOCKS:
+        raise APIError(422, f"blocks must hold at most {config.MAX_BLOCKS} blocks", field="blocks")
+    if req.url is not None:
+        if len(req.url) > config.MAX_URL_CHARS:
+            raise APIError(422, f"url must be at most {config.MAX_URL_CHARS} characters", field="url")
+        check_text(req.url, "url")
+    if len(set(req.kinds)) != len(req.kinds):
+        raise APIError(422, "kinds must not repeat a kind", field="kinds")
+    seen: set[str] = set()
+    total = 0
+    for i, block in enumerate(req.blocks):
+        if block.id in seen:
+            raise APIError(422, f"blocks[{i}].id repeats the id of an earlier block", field=f"blocks[{i}].id")
+        seen.add(block.id)
+        check_text(block.id, f"blocks[{i}].id")
+        check_text(block.text, f"blocks[{i}].text")
+        size = utf16_length(block.text)
+        if size > config.MAX_BLOCK_CHARS:
+            raise APIError(422, f"blocks[{i}].text must be at most {config.MAX_BLOCK_CHARS} characters",
+                           field=f"blocks[{i}].text")
+        total += size
+    if total > config.MAX_TOTAL_CHARS:
+        raise APIError(422, f"blocks must hold at most {config.MAX_TOTAL_CHARS} characters in all",
+                       field="blocks")

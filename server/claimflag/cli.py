@@ -1,0 +1,81 @@
+"""The command line: ``claimflag serve | analyze | train | evaluate``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+@click.group()
+def main():
+    """ClaimFlag: inline flags for check-worthy claims and disclosures."""
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int):
+    """Run the service (gunicorn; the model is loaded once, before forking)."""
+    from gunicorn.app.base import BaseApplication
+
+    from . import create_app
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
+            self.cfg.set("preload_app", True)
+            self.cfg.set("timeout", 30)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+
+        def load(self):
+            return create_app()
+
+    Server().run()
+
+
+@main.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response.")
+@click.option("--url", default=None, help="The page's URL, for per-site settings.")
+def analyze(source, as_json: bool, url: str | None):
+    """Flag claims and disclosures in a text or HTML file (or - for stdin).
+
+    A text file gives one block per non-empty line; an HTML file gives one
+    block per paragraph, heading, list item, quote, cell or caption.
+    """
+    from . import create_app
+    from .pages import blocks_from_html, blocks_from_text
+
+    content = source.read()
+    looks_html = content.lstrip()[:1] == "<" or (source.name or "").endswith((".html", ".htm"))
+    texts = blocks_from_html(content) if looks_html else blocks_from_text(content)
+    body = {"blocks": [{"id": f"b{i}", "text": t} for i, t in enumerate(texts)]}
+    if url:
+        body["url"] = url
+    app = create_app()
+    response = app.test_client().post("/v1/analyze", json=body)
+    result = response.get_json()
+    if as_json or response.status_code != 200:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        sys.exit(0 if response.status_code == 200 else 1)
+    for note in result["page"]["notes"]:
+        click.echo(f"Page: {note}")
+    for block, text in zip(result["blocks"], texts):
+        units = text.encode("utf-16-le")
+        for span in block["spans"]:
+            sentence = units[2 * span["start"]: 2 * span["end"]].decode("utf-16-le")
+            click.echo(f"\n[{span['kind']}: {span['label']} ({span['type']}), score {span['score']:.2f}]")
+            click.echo(f"  {sentence}")
+            click.echo(f"  → {span['note']}")
+    counts = result["page"]["counts"]
+    click.echo("\n" + ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()))

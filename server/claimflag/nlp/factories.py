@@ -1,0 +1,55 @@
+"""Every spaCy registration of ClaimFlag: components, extensions, models.
+
+``nlp.analyze_pipes()`` on either pipeline of ``pipeline.py`` then says who
+reads and writes what.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from .claims import ClaimEvidence, ClaimScorer
+from .disclosures import DisclosureFinder
+from .lexical_claims import LexicalClaimModel
+
+# Extensions are registered once per process, however many pipelines are built.
+for _name, _default in (("page_edge", False), ("disclosure_flags", None),
+                        ("claim_scores", None), ("claim_evidence", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+@registry.misc("claimflag.lexical_claim_model.v1")
+def lexical_claim_model() -> LexicalClaimModel:
+    return LexicalClaimModel()
+
+
+@Language.factory(
+    "claimflag_disclosures",
+    requires=["doc.sents", "doc._.page_edge"],
+    assigns=["doc._.disclosure_flags"],
+    default_config={},
+)
+def make_disclosure_finder(nlp: Language, name: str) -> DisclosureFinder:
+    return DisclosureFinder(nlp, name)
+
+
+@Language.factory(
+    "claimflag_claim_scorer",
+    requires=["doc.sents"],
+    assigns=["doc._.claim_scores"],
+    default_config={"model": {"@misc": "claimflag.lexical_claim_model.v1"}},
+)
+def make_claim_scorer(nlp: Language, name: str, model) -> ClaimScorer:
+    return ClaimScorer(nlp, name, model)
+
+
+@Language.factory(
+    "claimflag_claim_evidence",
+    requires=["token.pos", "token.dep", "token.lemma", "doc.ents"],
+    assigns=["doc._.claim_evidence"],
+)
+def make_claim_evidence(nlp: Language, name: str) -> ClaimEvidence:
+    return ClaimEvidence(nlp, name)

@@ -1,0 +1,102 @@
+"""The analysis of page blocks: built once per process, run in batches.
+
+Two spaCy pipelines share the work so that the expensive parts run only
+where they are needed:
+
+- the *segmenter* (tokenizer, ``senter``, disclosure finder, claim scorer)
+  reads every block;
+- the *annotator* (the full ``en_core_web_sm`` tagger, parser and NER, plus
+  the claim evidence component) reads only the sentences that scored as
+  candidate claims, to veto furniture and write type and note.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import spacy
+
+from . import factories  # noqa: F401  (registers the components)
+from .flags import Flag
+from .offsets import strip_span
+
+_FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+
+
+@dataclass(frozen=True)
+class Block:
+    text: str
+    page_edge: bool   # among the first or last blocks of the page
+
+
+class Analyzer:
+    def __init__(self, model_name: str, batch_size: int = 64,
+                 claim_threshold: float | None = None, claim_floor: float = 0.3):
+        self.segmenter = spacy.load(model_name, exclude=_FULL_PIPES)
+        self.segmenter.enable_pipe("senter")
+        self.segmenter.add_pipe("claimflag_disclosures")
+        self.segmenter.add_pipe("claimflag_claim_scorer")
+        self.annotator = spacy.load(model_name, exclude=["senter"])
+        self.annotator.add_pipe("claimflag_claim_evidence")
+        self.batch_size = batch_size
+        claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
+        self.claim_threshold = claim_model.threshold if claim_threshold is None else claim_threshold
+        # Candidates below the threshold are kept down to the floor, so a
+        # reader's sensitivity setting can show more without re-analysis.
+        self.claim_floor = min(claim_floor, self.claim_threshold)
+        spacy_meta = self.annotator.meta
+        self.version = (f"claimflag {metadata.version('claimflag')} / "
+                        f"{spacy_meta['lang']}_{spacy_meta['name']} {spacy_meta['version']} / "
+                        f"{claim_model.version}")
+        self.fingerprint = _fingerprint(self.version)
+        # One analysis at a time per process: the pipelines are CPU-bound, so
+        # threads would only contend; cache hits do not wait for this lock.
+        self._lock = threading.Lock()
+
+    def analyze(self, blocks: list[Block]) -> list[list[Flag]]:
+        with self._lock:
+            return self._analyze(blocks)
+
+    def _analyze(self, blocks: list[Block]) -> list[list[Flag]]:
+        docs = []
+        for block in blocks:
+            doc = self.segmenter.make_doc(block.text)
+            doc._.page_edge = block.page_edge
+            docs.append(doc)
+        results: list[list[Flag]] = []
+        candidates = []  # (block index, sentence start, end, score)
+        for i, doc in enumerate(self.segmenter.pipe(docs, batch_size=self.batch_size)):
+            flags = list(doc._.disclosure_flags or [])
+            taken = [(f.start, f.end) for f in flags]
+            for sent, score in zip(doc.sents, doc._.claim_scores):
+                start, end = strip_span(doc.text, sent.start_char, sent.end_char)
+                if end > start and score >= self.claim_floor and \
+                        not any(s < end and start < e for s, e in taken):
+                    candidates.append((i, start, end, score))
+            results.append(flags)
+        texts = (blocks[i].text[s:e] for i, s, e, _ in candidates)
+        for (i, start, end, score), sent_doc in zip(
+                candidates, self.annotator.pipe(texts, batch_size=self.batch_size)):
+            evidence = sent_doc._.claim_evidence
+            if evidence is not None:
+                results[i].append(Flag(start, end, "claim", evidence.type, float(score),
+                                       evidence.label, evidence.note.shifted(start)))
+        for flags in results:
+            flags.sort(key=lambda f: f.start)
+        return results
+
+
+def _fingerprint(version: str) -> str:
+    """Changes whenever the rules, data or model that make the flags change."""
+    digest = hashlib.blake2b(version.encode(), digest_size=8)
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted([*package.glob("nlp/**/*.py"), *package.glob("nlp/data/*"),
+                        *package.glob("models/**/meta.json")]):
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

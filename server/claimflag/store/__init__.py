@@ -1,0 +1,1 @@
+"""Redis: the one client per process, and what is kept in it."""
