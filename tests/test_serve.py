@@ -1,0 +1,43 @@
+"""The real `claimflag serve` process, over HTTP."""
+
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from procs import free_port, running
+
+pytestmark = pytest.mark.slow
+
+CLAIMFLAG = str(Path(sys.executable).parent / "claimflag")
+
+
+def test_claimflag_serve_answers_over_http(tmp_path, redis_url, sample_column):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {"CLAIMFLAG_REDIS_URL": redis_url, "CLAIMFLAG_DATA_DIR": str(tmp_path)}
+    with running([CLAIMFLAG, "serve", "--port", str(port)], port, env, log_path=log) as base:
+        body = {"url": "https://news.example.org/column",
+                "blocks": [{"id": f"b{i}", "text": t} for i, t in enumerate(sample_column)]}
+        response = requests.post(f"{base}/v1/analyze", json=body, timeout=60)
+        assert response.status_code == 200
+        result = response.json()
+        assert result["page"]["counts"]["claim"] > 0
+        assert result["page"]["counts"]["disclosure"] > 0
+
+        bad = requests.post(f"{base}/v1/analyze", data=b"{", timeout=10,
+                            headers={"Content-Type": "application/json"})
+        assert bad.status_code == 400 and bad.json()["error"]["code"]
+        assert requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ready"
+    logged = log.read_text(errors="replace")
+    assert "POST /v1/analyze" in logged          # the access log works...
+    assert "news.example.org" not in logged      # ...and holds no URL
+    assert sample_column[3][:40] not in logged   # ...and no page text
+
+
+def test_serve_uses_the_embedded_redis_by_default(tmp_path):
+    port = free_port()
+    env = {"CLAIMFLAG_REDIS_URL": "", "CLAIMFLAG_DATA_DIR": str(tmp_path)}
+    with running([CLAIMFLAG, "serve", "--port", str(port)], port, env) as base:
+        assert requests.get(f"{base}/readyz", timeout=10).json()["redis"] == "ok"
