@@ -1,0 +1,240 @@
+// The service worker: the only part that talks to the ClaimFlag service. It
+// may be stopped at any time, so everything it needs between events lives in
+// storage (settings in storage.local, per-tab state in storage.session).
+
+import { ext } from '../shared/ext.js';
+import { COMMANDS, fail, MSG, ok, PRIVILEGED } from '../shared/messages.js';
+import { normalizeHost } from '../shared/hostname.js';
+import { resolveSite } from '../shared/site-settings.js';
+import { ApiError, mergeSplitBlocks, request, splitBatches, validAnalyzeResponse } from './api-client.js';
+import { deleteSite, loadSettings, setOptions, setSite, updateSettings } from './settings.js';
+
+const { api } = ext;
+const TOKEN_RETRY_MS = 10 * 60 * 1000;
+const BADGE_COLOR = '#b45309';
+
+// ---- install token ------------------------------------------------------
+
+let tokenPromise = null;
+
+/** The install token, fetched once from POST /v1/installs; "" if the service has none to give. */
+function ensureToken(settings, { force = false } = {}) {
+  if (settings.token && !force) return Promise.resolve(settings.token);
+  tokenPromise ??= (async () => {
+    const last = await ext.storageGet('local', 'tokenAttempt', null);
+    if (!force && last && last.serviceUrl === settings.serviceUrl && Date.now() - last.at < TOKEN_RETRY_MS) return '';
+    await ext.storageSet('local', { tokenAttempt: { serviceUrl: settings.serviceUrl, at: Date.now() } });
+    try {
+      const { status, body } = await request(settings.serviceUrl, '/v1/installs', { method: 'POST', body: {}, timeoutMs: 5000 });
+      if (status === 201 && typeof body?.token === 'string' && body.token) {
+        await updateSettings((s) => (s.serviceUrl === settings.serviceUrl ? { ...s, token: body.token } : s));
+        return body.token;
+      }
+    } catch {
+      // 404 (not built yet) or unreachable: carry on without a token.
+    }
+    return '';
+  })().finally(() => {
+    tokenPromise = null;
+  });
+  return tokenPromise;
+}
+
+// ---- settings mirror on the server (best effort) ---------------------------
+
+async function mirrorSite(host) {
+  const settings = await loadSettings();
+  if (!settings.token || !host) return;
+  const doc = settings.sites[host];
+  try {
+    if (doc) await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'PUT', body: doc, token: settings.token, timeoutMs: 5000 });
+    else await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'DELETE', token: settings.token, timeoutMs: 5000, okStatuses: [200, 204, 404] });
+  } catch {
+    // The local settings stay the truth; the extension filters spans itself.
+  }
+}
+
+// ---- analyze -----------------------------------------------------------------
+
+const inFlight = new Map(); // tabId → promise of the request chain (one request at a time per tab)
+
+function analyze(tabId, msg) {
+  const prev = inFlight.get(tabId) ?? Promise.resolve();
+  const next = prev.catch(() => {}).then(() => analyzeNow(msg));
+  inFlight.set(tabId, next);
+  next.finally(() => {
+    if (inFlight.get(tabId) === next) inFlight.delete(tabId);
+  });
+  return next;
+}
+
+async function analyzeNow(msg) {
+  const settings = await loadSettings();
+  let host;
+  try {
+    host = normalizeHost(new URL(msg.url).hostname);
+  } catch {
+    return fail('invalid_request', 'bad page url');
+  }
+  const site = resolveSite(settings, host);
+  if (!site.doc.enabled) return ok({ disabled: true, blocks: [], notes: [] }); // a disabled site sends nothing
+  if (!Array.isArray(msg.blocks)) return fail('invalid_request', 'blocks missing');
+  const kinds = Array.isArray(msg.kinds) ? msg.kinds : site.doc.kinds;
+  let token = await ensureToken(settings);
+  const out = { model: '', notes: [], counts: {}, blocks: [] };
+  for (const batch of splitBatches(msg.blocks)) {
+    const body = { url: msg.url, blocks: batch.map(({ id, text }) => ({ id, text })), kinds };
+    let res;
+    try {
+      res = await request(settings.serviceUrl, '/v1/analyze', { method: 'POST', body, token });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401 && token) {
+        // The service no longer knows this token: forget it and go on without one.
+        await updateSettings((s) => ({ ...s, token: s.token === token ? '' : s.token }));
+        token = '';
+        try {
+          res = await request(settings.serviceUrl, '/v1/analyze', { method: 'POST', body });
+        } catch (err2) {
+          return failFrom(err2);
+        }
+      } else {
+        return failFrom(err);
+      }
+    }
+    const value = res.body;
+    if (!validAnalyzeResponse(value)) return fail('bad_response', 'the service answered something unexpected');
+    if (value.disabled) return ok({ disabled: true, blocks: [], notes: [] });
+    out.model = value.model ?? out.model;
+    for (const n of value.page?.notes ?? []) if (typeof n === 'string' && !out.notes.includes(n)) out.notes.push(n);
+    for (const [k, v] of Object.entries(value.page?.counts ?? {})) out.counts[k] = (out.counts[k] ?? 0) + (Number(v) || 0);
+    out.blocks.push(...mergeSplitBlocks(batch, value.blocks));
+  }
+  return ok(out);
+}
+
+function failFrom(err) {
+  if (err instanceof ApiError) {
+    return fail(err.code, err.message, { status: err.status, retryAfter: err.retryAfter, field: err.field });
+  }
+  return fail('internal', String(err?.message ?? err));
+}
+
+// ---- per-tab state and badge ------------------------------------------------
+
+const tabKey = (tabId) => `tab:${tabId}`;
+
+async function saveTabState(tabId, state) {
+  await ext.storageSet('session', { [tabKey(tabId)]: { ...state, tabId, at: Date.now() } });
+  const n = (state.counts?.claim ?? 0) + (state.counts?.disclosure ?? 0);
+  let text = '';
+  if (state.status === 'error') text = '!';
+  else if (state.status === 'ready' && n > 0 && state.visible !== false) text = n > 999 ? '999+' : String(n);
+  await ext.setBadge(tabId, text, state.status === 'error' ? '#6b7280' : BADGE_COLOR);
+}
+
+// ---- commands ------------------------------------------------------------------
+
+/** What a keyboard command does: send its message to the active (or given) tab. */
+async function runCommand(command, tabId) {
+  const what = COMMANDS[command];
+  if (!what) return fail('invalid_request', `unknown command ${command}`);
+  const id = tabId ?? (await ext.activeTab())?.id;
+  if (id === undefined || id === null) return fail('no_tab', 'no active tab');
+  return ext.sendToTab(id, { what });
+}
+
+api.commands?.onCommand.addListener((command, tab) => {
+  runCommand(command, tab?.id);
+});
+
+// ---- messages ----------------------------------------------------------------------
+
+function fromExtensionPage(sender) {
+  const own = api.runtime.getURL('');
+  // The popup and options pages (also when opened in a tab); never a content script,
+  // whose sender.url is the web page's.
+  return sender.id === api.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(own);
+}
+
+async function handle(msg, sender) {
+  if (PRIVILEGED.has(msg.what) && !fromExtensionPage(sender)) {
+    return fail('forbidden', 'only the extension\'s own pages may do that');
+  }
+  const tabId = sender.tab?.id;
+  switch (msg.what) {
+    case MSG.SITE_GET: {
+      const settings = await loadSettings();
+      const url = msg.url ?? sender.tab?.url ?? '';
+      let host = '';
+      try {
+        host = new URL(url).hostname;
+      } catch {
+        host = '';
+      }
+      return ok({ site: resolveSite(settings, host), clickToAnalyse: settings.clickToAnalyse });
+    }
+    case MSG.ANALYZE:
+      if (tabId === undefined) return fail('invalid_request', 'analyze comes from a tab');
+      return analyze(tabId, msg);
+    case MSG.STATE_REPORT:
+      if (tabId === undefined) return fail('invalid_request', 'state comes from a tab');
+      if (sender.frameId) return ok(); // only the top frame runs the content script
+      await saveTabState(tabId, msg.state ?? {});
+      return ok();
+    case MSG.TAB_STATE_GET: {
+      const state = await ext.storageGet('session', tabKey(msg.tabId), null);
+      const settings = await loadSettings();
+      const site = state?.host ? resolveSite(settings, state.host) : null;
+      return ok({ tab: state, site, clickToAnalyse: settings.clickToAnalyse, serviceUrl: settings.serviceUrl });
+    }
+    case MSG.SETTINGS_GET:
+      return ok(await loadSettings());
+    case MSG.SETTINGS_SET: {
+      const before = await loadSettings();
+      const after = await setOptions(msg.patch ?? {});
+      if (after.serviceUrl !== before.serviceUrl && msg.patch?.token === undefined) {
+        // A different service: the old token means nothing there.
+        await updateSettings((s) => ({ ...s, token: '' }));
+        await ext.storageRemove('local', 'tokenAttempt');
+      }
+      return ok(await loadSettings());
+    }
+    case MSG.SITE_SET: {
+      const host = normalizeHost(msg.host);
+      if (!host) return fail('invalid_request', 'bad host', { field: 'host' });
+      const after = await setSite(host, msg.patch, { exact: Boolean(msg.exact) });
+      const rule = resolveSite(after, host).rule;
+      mirrorSite(rule || host);
+      return ok(after);
+    }
+    case MSG.SITE_REMOVE: {
+      const host = normalizeHost(msg.host);
+      const after = await deleteSite(host);
+      mirrorSite(host);
+      return ok(after);
+    }
+    case MSG.TOKEN_RENEW: {
+      await ext.storageRemove('local', 'tokenAttempt');
+      const settings = await loadSettings();
+      const token = await ensureToken(settings, { force: true });
+      return token ? ok({ token }) : fail('unavailable', 'the service gave no token (POST /v1/installs)');
+    }
+    case MSG.TAB_ANALYSE:
+      return ext.sendToTab(msg.tabId, { what: MSG.ANALYSE_NOW });
+    case MSG.COMMAND:
+      return runCommand(msg.command, msg.tabId);
+    default:
+      return undefined;
+  }
+}
+
+ext.onMessage((msg, sender) => (msg && typeof msg.what === 'string' ? handle(msg, sender) : undefined));
+
+api.tabs?.onRemoved.addListener((tabId) => {
+  ext.storageRemove('session', tabKey(tabId));
+  inFlight.delete(tabId);
+});
+
+// Test and debugging hook: `claimflag.runCommand("next-flag")` from the worker's
+// console (or Playwright's worker.evaluate) does exactly what the shortcut does.
+globalThis.claimflag = Object.freeze({ runCommand });

@@ -1,0 +1,169 @@
+// Finding: the visible text of each block element, in document order, with an
+// offset table from the block's text to its Text nodes. Pure DOM code: no
+// extension APIs, so `node --test` runs it on a DOM fixture.
+//
+// A block is the text of one block-level element that is not inside a nested
+// block (a <li> with a <p> inside yields the <li>'s own text and the <p>'s
+// text separately). A <br> ends a block segment too, so a sentence never
+// crosses a block boundary or a line break.
+
+/**
+ * @typedef {object} Piece   One Text node's share of a block's text.
+ * @property {Text} node
+ * @property {number} start      UTF-16 offset in the block text where the piece begins
+ * @property {number} end        UTF-16 offset where it ends (exclusive)
+ * @property {number} nodeStart  UTF-16 offset in node.data that `start` corresponds to
+ *
+ * @typedef {object} Block
+ * @property {Element} element   the block element
+ * @property {number} segment    index of the <br>-separated segment within the element
+ * @property {string} text       the text sent to the service (offsets are UTF-16 code units of this)
+ * @property {Piece[]} pieces    in document order, non-overlapping, covering `text`
+ */
+
+export const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'body', 'caption', 'center', 'dd', 'details', 'dialog',
+  'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4',
+  'h5', 'h6', 'header', 'hgroup', 'html', 'legend', 'li', 'main', 'menu', 'nav', 'ol', 'p', 'pre',
+  'section', 'summary', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+]);
+
+/** Elements whose text is never page prose (or is the user's own input). */
+export const SKIP_TAGS = new Set([
+  'script', 'style', 'noscript', 'template', 'textarea', 'input', 'select', 'option', 'optgroup',
+  'button', 'svg', 'math', 'canvas', 'iframe', 'object', 'embed', 'video', 'audio', 'head',
+  'title', 'meta', 'link', 'datalist', 'output', 'progress', 'meter',
+]);
+
+/** The extension's own UI: never collected, never observed. */
+export const OWN_TAGS = new Set(['claimflag-tooltip']);
+
+const INLINE_DISPLAYS = /^(inline|contents|ruby)/;
+
+/** Default: hidden by the `hidden` attribute, `display:none` or `visibility:hidden`. */
+export function defaultIsHidden(el) {
+  if (el.hidden) return true;
+  if (typeof el.checkVisibility === 'function') {
+    return !el.checkVisibility({ visibilityProperty: true });
+  }
+  const view = el.ownerDocument?.defaultView;
+  if (!view?.getComputedStyle) return false;
+  const cs = view.getComputedStyle(el);
+  return cs.display === 'none' || cs.visibility === 'hidden';
+}
+
+/** Default: a block tag, or any element the page styles as a non-inline box. */
+export function defaultIsBlock(el) {
+  const tag = el.localName;
+  if (BLOCK_TAGS.has(tag)) return true;
+  const view = el.ownerDocument?.defaultView;
+  if (!view?.getComputedStyle) return false;
+  const d = view.getComputedStyle(el).display;
+  return Boolean(d) && !INLINE_DISPLAYS.test(d) && d !== 'none';
+}
+
+function isSkipped(el) {
+  const tag = el.localName;
+  if (SKIP_TAGS.has(tag) || OWN_TAGS.has(tag)) return true;
+  if (el.isContentEditable || el.getAttribute?.('contenteditable') === 'true') return true;
+  return false;
+}
+
+/**
+ * Collect the blocks under `root` (an Element, usually document.body).
+ * `root` itself counts as a block container.
+ * @param {Element} root
+ * @param {{isHidden?: (el: Element) => boolean, isBlock?: (el: Element) => boolean}} [opts]
+ * @returns {Block[]}
+ */
+export function collectBlocks(root, opts = {}) {
+  const isHidden = opts.isHidden ?? defaultIsHidden;
+  const isBlock = opts.isBlock ?? defaultIsBlock;
+  const blocks = [];
+  if (!root || root.nodeType !== 1 || isSkipped(root) || isHidden(root)) return blocks;
+
+  // One open segment per block element on the stack; a nested block suspends
+  // its parent's segment (text after the nested block starts a new segment).
+  const stack = [];
+  const open = (element) => {
+    stack.push({ element, segment: 0, text: '', pieces: [] });
+  };
+  const flush = (frame) => {
+    if (frame.pieces.length) {
+      const block = trimBlock(frame);
+      if (block) blocks.push(block);
+      frame.segment += 1;
+    }
+    frame.text = '';
+    frame.pieces = [];
+  };
+
+  const walk = (node) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      if (child.nodeType === 3) {
+        const data = child.data;
+        if (!data) continue;
+        const frame = stack[stack.length - 1];
+        const start = frame.text.length;
+        frame.text += data;
+        frame.pieces.push({ node: child, start, end: start + data.length, nodeStart: 0 });
+      } else if (child.nodeType === 1) {
+        const el = child;
+        if (el.localName === 'br') {
+          flush(stack[stack.length - 1]);
+          continue;
+        }
+        if (isSkipped(el) || isHidden(el)) continue;
+        if (isBlock(el)) {
+          flush(stack[stack.length - 1]);
+          open(el);
+          walk(el);
+          flush(stack.pop());
+        } else {
+          walk(el);
+        }
+        // Shadow roots and iframes are not walked: their text is not part of this document's flow.
+      }
+    }
+  };
+
+  open(root);
+  walk(root);
+  flush(stack.pop());
+  return blocks;
+}
+
+/** Drop leading/trailing whitespace from a segment; null if nothing but whitespace is left. */
+function trimBlock(frame) {
+  const { text } = frame;
+  const lead = text.length - text.trimStart().length;
+  const end = text.trimEnd().length;
+  if (end <= lead) return null;
+  const pieces = [];
+  for (const p of frame.pieces) {
+    const s = Math.max(p.start, lead);
+    const e = Math.min(p.end, end);
+    if (e <= s) continue;
+    pieces.push({ node: p.node, start: s - lead, end: e - lead, nodeStart: p.nodeStart + (s - p.start) });
+  }
+  return { element: frame.element, segment: frame.segment, text: text.slice(lead, end), pieces };
+}
+
+/**
+ * The nearest ancestor-or-self of `node` that is a block container (for
+ * re-collecting only the part of a page a mutation touched).
+ */
+export function blockContainer(node, opts = {}) {
+  const isBlock = opts.isBlock ?? defaultIsBlock;
+  let el = node.nodeType === 1 ? node : node.parentElement;
+  while (el && !isBlock(el)) el = el.parentElement;
+  return el ?? node.ownerDocument?.body ?? null;
+}
+
+/** Whether `node` is inside something collectBlocks never reads (own UI, scripts, form fields). */
+export function isInsideSkipped(node) {
+  for (let el = node.nodeType === 1 ? node : node.parentElement; el; el = el.parentElement) {
+    if (isSkipped(el)) return true;
+  }
+  return false;
+}

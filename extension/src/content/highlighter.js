@@ -1,0 +1,218 @@
+// Drawing: paints anchored ranges, one colour per kind, and answers "which
+// flag is under this point?". Knows nothing about blocks, offsets or the service.
+//
+// Uses the CSS Custom Highlight API (no change to the page's nodes, no layout
+// shift). Only where the API is missing does it fall back to wrapping text in
+// <mark> elements. Styles live in highlights.css (a manifest content-script
+// stylesheet), so nothing is added to the page's <head>.
+
+export const HIGHLIGHT_NAMES = Object.freeze({
+  claim: 'claimflag-claim',
+  disclosure: 'claimflag-disclosure',
+  focus: 'claimflag-focus',
+});
+
+/**
+ * @typedef {{kind: string, range: Range, span: object}} Item
+ */
+
+export function createHighlighter(win = globalThis.window) {
+  const doc = win.document;
+  const hasApi = typeof win.Highlight === 'function' && Boolean(win.CSS?.highlights);
+  return hasApi ? new ApiHighlighter(win, doc) : new MarkHighlighter(win, doc);
+}
+
+function rectsContain(rects, x, y, slop = 1) {
+  for (const r of rects) {
+    if (x >= r.left - slop && x <= r.right + slop && y >= r.top - slop && y <= r.bottom + slop) return true;
+  }
+  return false;
+}
+
+function caretAt(doc, x, y) {
+  if (typeof doc.caretPositionFromPoint === 'function') {
+    const p = doc.caretPositionFromPoint(x, y);
+    return p ? { node: p.offsetNode, offset: p.offset } : null;
+  }
+  if (typeof doc.caretRangeFromPoint === 'function') {
+    const r = doc.caretRangeFromPoint(x, y);
+    return r ? { node: r.startContainer, offset: r.startOffset } : null;
+  }
+  return null;
+}
+
+class ApiHighlighter {
+  constructor(win, doc) {
+    this.win = win;
+    this.doc = doc;
+    this.mode = 'highlight-api';
+    this.items = [];
+    this.visible = true;
+    this.highlights = {};
+    for (const [kind, name] of Object.entries(HIGHLIGHT_NAMES)) {
+      const h = new win.Highlight();
+      h.priority = kind === 'focus' ? 2 : kind === 'disclosure' ? 1 : 0;
+      this.highlights[kind] = { name, h };
+    }
+  }
+
+  /** Replace everything drawn with `items`. */
+  setItems(items) {
+    this.items = items.slice();
+    for (const { h } of Object.values(this.highlights)) h.clear();
+    for (const it of this.items) this.highlights[it.kind]?.h.add(it.range);
+    if (this.focused && !this.items.includes(this.focused)) this.focused = null;
+    this.setFocus(this.focused);
+    this.register();
+  }
+
+  register() {
+    const reg = this.win.CSS.highlights;
+    for (const { name, h } of Object.values(this.highlights)) {
+      if (this.visible && h.size) reg.set(name, h);
+      else if (reg.has(name) && reg.get(name) === h) reg.delete(name);
+    }
+  }
+
+  setVisible(visible) {
+    this.visible = visible;
+    this.register();
+  }
+
+  setFocus(item) {
+    this.focused = item ?? null;
+    const f = this.highlights.focus.h;
+    f.clear();
+    if (this.focused) f.add(this.focused.range);
+    this.register();
+  }
+
+  /** The drawn item under viewport point (x, y), or null. */
+  itemAt(x, y) {
+    if (!this.visible || !this.items.length) return null;
+    const caret = caretAt(this.doc, x, y);
+    let candidates = this.items;
+    if (caret?.node) {
+      candidates = this.items.filter((it) => {
+        try {
+          return it.range.isPointInRange(caret.node, caret.offset);
+        } catch {
+          return false;
+        }
+      });
+    }
+    // Smallest first: a short disclosure inside a long claim wins.
+    candidates = candidates.slice().sort((a, b) => a.range.toString().length - b.range.toString().length);
+    for (const it of candidates) if (rectsContain(it.range.getClientRects(), x, y)) return it;
+    return null;
+  }
+
+  clear() {
+    this.items = [];
+    this.focused = null;
+    for (const { h } of Object.values(this.highlights)) h.clear();
+    this.register();
+  }
+}
+
+class MarkHighlighter {
+  constructor(win, doc) {
+    this.win = win;
+    this.doc = doc;
+    this.mode = 'mark';
+    this.items = [];
+    this.marks = new Map(); // item → [mark]
+    this.visible = true;
+  }
+
+  setItems(items) {
+    this.unwrapAll();
+    this.items = items.slice();
+    // Text-node segments of every item first, then wrap from the end of the
+    // document backwards so earlier segments' offsets stay valid.
+    const segs = [];
+    for (const it of this.items) {
+      for (const s of textSegments(it.range)) segs.push({ ...s, item: it });
+    }
+    segs.sort((a, b) => {
+      if (a.node === b.node) return b.start - a.start;
+      // eslint-disable-next-line no-bitwise
+      return a.node.compareDocumentPosition(b.node) & 4 ? 1 : -1;
+    });
+    for (const s of segs) {
+      let node = s.node;
+      if (s.end < node.data.length) node.splitText(s.end);
+      if (s.start > 0) node = node.splitText(s.start);
+      const mark = this.doc.createElement('mark');
+      mark.className = `claimflag-mark claimflag-mark-${s.item.kind}`;
+      node.parentNode.insertBefore(mark, node);
+      mark.appendChild(node);
+      if (!this.marks.has(s.item)) this.marks.set(s.item, []);
+      this.marks.get(s.item).unshift(mark);
+    }
+    for (const it of this.items) {
+      const ms = this.marks.get(it);
+      if (!ms?.length) continue;
+      const r = this.doc.createRange();
+      r.setStartBefore(ms[0]);
+      r.setEndAfter(ms[ms.length - 1]);
+      it.range = r;
+    }
+    this.setVisible(this.visible);
+  }
+
+  unwrapAll() {
+    for (const ms of this.marks.values()) {
+      for (const m of ms) {
+        const parent = m.parentNode;
+        if (!parent) continue;
+        while (m.firstChild) parent.insertBefore(m.firstChild, m);
+        parent.removeChild(m);
+      }
+    }
+    this.marks.clear();
+  }
+
+  setVisible(visible) {
+    this.visible = visible;
+    for (const ms of this.marks.values()) {
+      for (const m of ms) m.classList.toggle('claimflag-mark-hidden', !visible);
+    }
+  }
+
+  setFocus(item) {
+    for (const [it, ms] of this.marks) for (const m of ms) m.classList.toggle('claimflag-mark-focus', it === item);
+  }
+
+  itemAt(x, y) {
+    if (!this.visible) return null;
+    const el = this.doc.elementFromPoint(x, y)?.closest?.('mark.claimflag-mark');
+    if (!el) return null;
+    for (const [it, ms] of this.marks) if (ms.includes(el)) return it;
+    return null;
+  }
+
+  clear() {
+    this.unwrapAll();
+    this.items = [];
+  }
+}
+
+/** The Text-node pieces a Range covers: [{node, start, end}]. */
+export function textSegments(range) {
+  const out = [];
+  const doc = range.startContainer.ownerDocument ?? range.startContainer;
+  const rootNode = range.commonAncestorContainer;
+  if (rootNode.nodeType === 3) {
+    out.push({ node: rootNode, start: range.startOffset, end: range.endOffset });
+    return out.filter((s) => s.end > s.start);
+  }
+  const walker = doc.createTreeWalker(rootNode, 4 /* SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!range.intersectsNode(n)) continue;
+    const start = n === range.startContainer ? range.startOffset : 0;
+    const end = n === range.endContainer ? range.endOffset : n.data.length;
+    if (end > start) out.push({ node: n, start, end });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+// The tooltip: a <claimflag-tooltip> element with an open shadow root. Its
+// styles are isolated (`:host { all: initial }`), text is set only with
+// textContent, and it is position:fixed on <html>, so it never shifts the
+// page's layout. It takes no pointer events, so it never steals a hover.
+
+const KIND_NAMES = { claim: 'Check-worthy claim', disclosure: 'Disclosure' };
+
+const CSS = `
+:host { all: initial; }
+.tip {
+  box-sizing: border-box;
+  max-width: min(360px, calc(100vw - 16px));
+  padding: 8px 10px 9px;
+  border-radius: 6px;
+  border-left: 4px solid var(--accent);
+  background: #1f2328;
+  color: #f6f8fa;
+  font: 13px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  box-shadow: 0 4px 16px rgba(0, 0, 0, .35);
+  text-align: left;
+  white-space: normal;
+  overflow-wrap: anywhere;
+}
+.tip[data-kind="claim"] { --accent: #f59e0b; }
+.tip[data-kind="disclosure"] { --accent: #818cf8; }
+.head { display: flex; gap: 8px; align-items: baseline; margin: 0 0 3px; }
+.label { font-weight: 600; }
+.type { font-size: 11px; color: #b6bec8; text-transform: none; }
+.note { margin: 0; }
+.hint { margin: 5px 0 0; font-size: 11px; color: #9aa4ae; }
+@media (prefers-color-scheme: light) {
+  .tip { background: #ffffff; color: #1f2328; box-shadow: 0 4px 16px rgba(0, 0, 0, .18), 0 0 0 1px rgba(0, 0, 0, .08); }
+  .type, .hint { color: #57606a; }
+}
+`;
+
+function typeName(type) {
+  return String(type ?? '').replace(/_/g, ' ');
+}
+
+export class Tooltip {
+  constructor(doc = globalThis.document) {
+    this.doc = doc;
+    this.host = null;
+    this.item = null;
+  }
+
+  ensure() {
+    if (this.host?.isConnected) return;
+    const host = this.doc.createElement('claimflag-tooltip');
+    host.setAttribute('role', 'tooltip');
+    host.style.cssText = 'all: initial; position: fixed; left: 0; top: 0; z-index: 2147483647;'
+      + ' pointer-events: none; display: none;';
+    const root = host.attachShadow({ mode: 'open' });
+    const style = this.doc.createElement('style');
+    style.textContent = CSS;
+    const tip = this.doc.createElement('div');
+    tip.className = 'tip';
+    tip.setAttribute('part', 'tip');
+    const head = this.doc.createElement('div');
+    head.className = 'head';
+    const label = this.doc.createElement('span');
+    label.className = 'label';
+    const type = this.doc.createElement('span');
+    type.className = 'type';
+    head.append(label, type);
+    const note = this.doc.createElement('p');
+    note.className = 'note';
+    const hint = this.doc.createElement('p');
+    hint.className = 'hint';
+    tip.append(head, note, hint);
+    root.append(style, tip);
+    this.parts = { tip, label, type, note, hint };
+    this.host = host;
+    (this.doc.documentElement ?? this.doc.body).append(host);
+  }
+
+  get visible() {
+    return Boolean(this.host?.isConnected && this.host.style.display !== 'none');
+  }
+
+  /** Show `item` ({kind, range, span}) next to its range. */
+  show(item, { viaKeyboard = false } = {}) {
+    this.ensure();
+    const { span } = item;
+    const { tip, label, type, note, hint } = this.parts;
+    tip.dataset.kind = item.kind;
+    label.textContent = span.label || KIND_NAMES[item.kind] || 'Flag';
+    type.textContent = `${KIND_NAMES[item.kind] ?? item.kind} · ${typeName(span.type)}`;
+    note.textContent = span.note ?? '';
+    hint.textContent = viaKeyboard ? 'Esc to close' : '';
+    hint.hidden = !viaKeyboard;
+    this.host.setAttribute('aria-live', viaKeyboard ? 'polite' : 'off');
+    this.item = item;
+    this.host.style.display = 'block';
+    this.place();
+  }
+
+  /** Put the tooltip below the flagged text (above it if there is no room), inside the viewport. */
+  place() {
+    if (!this.item || !this.host) return;
+    const win = this.doc.defaultView;
+    const vw = win.innerWidth;
+    const vh = win.innerHeight;
+    const rects = Array.from(this.item.range.getClientRects());
+    const r = rects.find((x) => x.width > 0) ?? this.item.range.getBoundingClientRect();
+    if (r.bottom < 0 || r.top > vh) {
+      this.hide();
+      return;
+    }
+    const last = rects.length ? rects[rects.length - 1] : r;
+    const box = this.host.getBoundingClientRect();
+    const w = box.width || 300;
+    const h = box.height || 60;
+    let top = last.bottom + 6;
+    if (top + h > vh - 4) top = Math.max(4, r.top - h - 6);
+    const left = Math.min(Math.max(4, r.left), Math.max(4, vw - w - 4));
+    this.host.style.left = `${Math.round(left)}px`;
+    this.host.style.top = `${Math.round(top)}px`;
+  }
+
+  hide() {
+    this.item = null;
+    if (this.host) this.host.style.display = 'none';
+  }
+
+  remove() {
+    this.hide();
+    this.host?.remove();
+    this.host = null;
+  }
+}

@@ -1,0 +1,144 @@
+// The popup stays thin: it reads the tab's state and the site's settings from
+// the service worker and sends back what the user changes.
+
+import { ext } from '../shared/ext.js';
+import { MSG } from '../shared/messages.js';
+
+const $ = (id) => document.getElementById(id);
+
+const STATUS_TEXT = {
+  pending: 'Analysing…',
+  ready: 'Ready',
+  disabled: 'Off',
+  error: 'Service error',
+};
+
+let tabId = null;
+let current = null; // last TAB_STATE_GET value
+
+async function findTabId() {
+  // ?tab=<id> lets the popup be opened in a tab (tests, debugging) for a given page.
+  const param = new URLSearchParams(location.search).get('tab');
+  if (param && /^\d+$/.test(param)) return Number(param);
+  const tab = await ext.activeTab();
+  return tab?.id ?? null;
+}
+
+function showError(text) {
+  $('error').textContent = text ?? '';
+  $('error').hidden = !text;
+}
+
+function render(value) {
+  current = value;
+  const tab = value?.tab;
+  const site = value?.site;
+  if (!tab || !site) {
+    $('site-section').hidden = true;
+    $('no-page').hidden = false;
+    $('status').textContent = '—';
+    return;
+  }
+  $('site-section').hidden = false;
+  $('no-page').hidden = true;
+  const { doc } = site;
+  $('host').textContent = site.host;
+  let source = doc.enabled ? 'On for this site' : 'Off for this site';
+  if (site.source === 'site' && site.rule !== site.host) source += ` (rule for ${site.rule})`;
+  if (site.source === 'sensitive') source = `Off by default: ${site.rule} is on the sensitive list`;
+  if (site.source === 'default') source += ' (defaults)';
+  $('site-source').textContent = source;
+  $('site-enabled').checked = doc.enabled;
+  $('site-section').setAttribute('aria-disabled', String(!doc.enabled));
+
+  let status = tab.status;
+  let statusText = STATUS_TEXT[status] ?? status;
+  if (status === 'disabled' && tab.reason === 'click-to-analyse') statusText = 'Waiting for a click';
+  if (status === 'disabled' && tab.reason === 'off:server') statusText = 'Off (server)';
+  if (status === 'error' && tab.error === 'unreachable') statusText = 'Service not running';
+  if (status === 'error' && tab.error === 'rate_limited') statusText = 'Rate limited';
+  $('status').dataset.status = status;
+  $('status').textContent = statusText;
+
+  $('count-claim').textContent = String(tab.counts?.claim ?? 0);
+  $('count-disclosure').textContent = String(tab.counts?.disclosure ?? 0);
+  const notes = Array.isArray(tab.notes) ? tab.notes : [];
+  $('count-notes').textContent = String(notes.length);
+  const list = $('notes');
+  list.replaceChildren(...notes.map((n) => {
+    const li = document.createElement('li');
+    li.textContent = n;
+    return li;
+  }));
+
+  for (const kind of ['claim', 'disclosure']) {
+    const box = $(`kind-${kind}`);
+    box.checked = doc.kinds.includes(kind);
+    box.disabled = !doc.enabled;
+  }
+  const sens = Math.round((1 - doc.min_score) * 100);
+  if (document.activeElement !== $('sensitivity')) $('sensitivity').value = String(sens);
+  $('sensitivity').disabled = !doc.enabled;
+  $('sensitivity-out').textContent = `(flags scoring ${doc.min_score.toFixed(2)} or more)`;
+
+  const waiting = doc.enabled && (tab.reason === 'click-to-analyse' || status === 'error');
+  $('analyse').hidden = !waiting;
+  $('analyse').textContent = status === 'error' ? 'Try again' : 'Analyse this page';
+  $('toggle-view').textContent = tab.visible === false ? 'Show highlights' : 'Hide highlights';
+  $('toggle-view').disabled = !doc.enabled || status === 'disabled';
+  if (status === 'error' && tab.error === 'unreachable') {
+    showError(`Start the service (claimflag serve) or check its address in Settings: ${value.serviceUrl}`);
+  } else {
+    showError('');
+  }
+}
+
+async function refresh() {
+  if (tabId === null) {
+    render(null);
+    return;
+  }
+  const reply = await ext.send({ what: MSG.TAB_STATE_GET, tabId });
+  render(reply.ok ? reply.value : null);
+}
+
+async function setSite(patch) {
+  if (!current?.site) return;
+  const reply = await ext.send({ what: MSG.SITE_SET, host: current.site.host, patch });
+  if (!reply.ok) showError(reply.error?.message);
+  await refresh();
+}
+
+function wire() {
+  $('site-enabled').addEventListener('change', (e) => setSite({ enabled: e.target.checked }));
+  for (const kind of ['claim', 'disclosure']) {
+    $(`kind-${kind}`).addEventListener('change', () => {
+      const kinds = ['claim', 'disclosure'].filter((k) => $(`kind-${k}`).checked);
+      setSite({ kinds });
+    });
+  }
+  let t = 0;
+  $('sensitivity').addEventListener('input', (e) => {
+    const minScore = Math.round(100 - Number(e.target.value)) / 100;
+    $('sensitivity-out').textContent = `(flags scoring ${minScore.toFixed(2)} or more)`;
+    clearTimeout(t);
+    t = setTimeout(() => setSite({ min_score: minScore }), 200);
+  });
+  $('analyse').addEventListener('click', async () => {
+    const reply = await ext.send({ what: MSG.TAB_ANALYSE, tabId });
+    if (!reply.ok) showError(reply.error?.message);
+  });
+  $('toggle-view').addEventListener('click', async () => {
+    const reply = await ext.send({ what: MSG.COMMAND, command: 'toggle-highlights', tabId });
+    if (!reply.ok) showError(reply.error?.message);
+  });
+  ext.onStorageChanged((changes, area) => {
+    if ((area === 'session' && changes[`tab:${tabId}`]) || (area === 'local' && changes.settings)) refresh();
+  });
+}
+
+(async () => {
+  wire();
+  tabId = await findTabId();
+  await refresh();
+})();

@@ -1,0 +1,44 @@
+// The one message contract. Every message is `{what, ...}`; every reply is
+// `{ok: true, value}` or `{ok: false, error: {code, message}}`.
+
+export const MSG = Object.freeze({
+  // content script → service worker
+  SITE_GET: 'site.get', // {url} → {host, site: {source, rule, doc}, clickToAnalyse}
+  ANALYZE: 'analyze', // {url, kinds, blocks: [{id, text}]} → {disabled, model, notes, counts, blocks}
+  STATE_REPORT: 'state.report', // {state: TabState} → null (stored per tab; sets the badge)
+  // extension pages (popup, options) → service worker
+  TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyse}
+  SETTINGS_GET: 'settings.get', // {} → Settings
+  SETTINGS_SET: 'settings.set', // {patch} → Settings (serviceUrl, token, clickToAnalyse, defaults, sensitive)
+  SITE_SET: 'site.set', // {host, patch: Partial<SiteDoc>, exact?} → Settings
+  SITE_REMOVE: 'site.remove', // {host} → Settings
+  TOKEN_RENEW: 'token.renew', // {} → {token}
+  TAB_ANALYSE: 'tab.analyse', // {tabId} → null (asks the content script to analyse now)
+  COMMAND: 'command', // {command, tabId?} → null (same path as a keyboard command)
+  // service worker → content script (tabs.sendMessage)
+  FLAG_NEXT: 'flag.next',
+  FLAG_PREVIOUS: 'flag.previous',
+  HIGHLIGHTS_TOGGLE: 'highlights.toggle',
+  ANALYSE_NOW: 'analyse.now',
+});
+
+/** Messages that change settings or act on tabs: accepted only from the extension's own pages. */
+export const PRIVILEGED = new Set([
+  MSG.SETTINGS_GET, MSG.SETTINGS_SET, MSG.SITE_SET, MSG.SITE_REMOVE, MSG.TOKEN_RENEW,
+  MSG.TAB_STATE_GET, MSG.TAB_ANALYSE, MSG.COMMAND,
+]);
+
+/** Keyboard commands (manifest "commands") → the message sent to the active tab. */
+export const COMMANDS = Object.freeze({
+  'next-flag': MSG.FLAG_NEXT,
+  'previous-flag': MSG.FLAG_PREVIOUS,
+  'toggle-highlights': MSG.HIGHLIGHTS_TOGGLE,
+});
+
+export function ok(value = null) {
+  return { ok: true, value };
+}
+
+export function fail(code, message, extra = {}) {
+  return { ok: false, error: { code, message, ...extra } };
+}

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { broaderHostnames, matchHost, normalizeHost, parseHostList } from '../src/shared/hostname.js';
+import {
+  defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, patchSite, removeSite, resolveSite,
+} from '../src/shared/site-settings.js';
+import { LIMITS, mergeSplitBlocks, splitBatches, validAnalyzeResponse } from '../src/background/api-client.js';
+
+test('hosts are lower-cased and IDNA-encoded; URLs reduce to their host', () => {
+  assert.equal(normalizeHost('News.Example.COM.'), 'news.example.com');
+  assert.equal(normalizeHost('https://Bücher.example/path?q=1'), 'xn--bcher-kva.example');
+  assert.equal(normalizeHost('127.0.0.1:8000'), '127.0.0.1');
+  assert.equal(normalizeHost(''), '');
+  assert.equal(normalizeHost('not a host'), '');
+  assert.deepEqual(parseHostList('a.com\n*.B.com, https://c.org/x a.com'), ['a.com', 'b.com', 'c.org']);
+});
+
+test('broader hostnames, most specific first; IPs have none', () => {
+  assert.deepEqual(broaderHostnames('a.news.example.com'), ['a.news.example.com', 'news.example.com', 'example.com']);
+  assert.deepEqual(broaderHostnames('127.0.0.1'), ['127.0.0.1']);
+  assert.deepEqual(broaderHostnames('localhost'), ['localhost']);
+  assert.equal(matchHost('news.example.com', ['example.com']), 'example.com');
+  assert.equal(matchHost('example.com', ['news.example.com']), '');
+  assert.equal(matchHost('badexample.com', ['example.com']), '');
+});
+
+test('a site rule covers its subdomains unless they have their own', () => {
+  let s = defaultSettings();
+  s = patchSite(s, 'example.com', { enabled: false });
+  assert.equal(resolveSite(s, 'news.example.com').doc.enabled, false);
+  assert.equal(resolveSite(s, 'news.example.com').rule, 'example.com');
+  s = patchSite(s, 'news.example.com', { enabled: true }, { exact: true });
+  assert.equal(resolveSite(s, 'news.example.com').doc.enabled, true);
+  assert.equal(resolveSite(s, 'www.example.com').doc.enabled, false);
+  assert.equal(resolveSite(s, 'other.org').source, 'default');
+});
+
+test('patching a host edits the rule that governs it', () => {
+  let s = patchSite(defaultSettings(), 'example.com', { kinds: ['claim'] });
+  s = patchSite(s, 'news.example.com', { min_score: 0.8 });
+  assert.deepEqual(Object.keys(s.sites), ['example.com']);
+  assert.equal(s.sites['example.com'].min_score, 0.8);
+  assert.deepEqual(s.sites['example.com'].kinds, ['claim']);
+});
+
+test('sensitive sites are off by default, and a site rule can turn them on', () => {
+  let s = defaultSettings();
+  const mail = resolveSite(s, 'mail.google.com');
+  assert.equal(mail.source, 'sensitive');
+  assert.equal(mail.doc.enabled, false);
+  assert.equal(resolveSite(s, 'www.paypal.com').doc.enabled, false);
+  // Toggling a kind on a sensitive site keeps it off.
+  s = patchSite(s, 'mail.google.com', { kinds: ['disclosure'] });
+  assert.equal(resolveSite(s, 'mail.google.com').doc.enabled, false);
+  s = patchSite(s, 'mail.google.com', { enabled: true });
+  assert.equal(resolveSite(s, 'mail.google.com').doc.enabled, true);
+  assert.equal(resolveSite(s, 'mail.google.com').source, 'site');
+});
+
+test('defaults for new sites apply to sites without a rule', () => {
+  const s = normalizeSettings({ defaults: { enabled: false, kinds: ['disclosure'], min_score: 0.7 } });
+  const r = resolveSite(s, 'blog.example');
+  assert.deepEqual(r.doc, { enabled: false, kinds: ['disclosure'], min_score: 0.7, muted_types: [] });
+});
+
+test('normalizeSettings repairs whatever storage held', () => {
+  assert.deepEqual(normalizeSettings(undefined), defaultSettings());
+  const s = normalizeSettings({
+    serviceUrl: 'javascript:alert(1)',
+    sites: { 'EXAMPLE.com': { enabled: 'yes', kinds: ['claim', 'bogus'], min_score: 7, muted_types: ['prediction', 'nope'] }, '': {} },
+    sensitive: ['Mail.Example.com', 42],
+  });
+  assert.equal(s.serviceUrl, 'http://127.0.0.1:8000');
+  assert.deepEqual(s.sites, { 'example.com': { enabled: true, kinds: ['claim'], min_score: 1, muted_types: ['prediction'] } });
+  assert.deepEqual(s.sensitive, ['mail.example.com']);
+  assert.equal(normalizeServiceUrl('http://127.0.0.1:8000/'), 'http://127.0.0.1:8000');
+  assert.equal(normalizeServiceUrl('https://cf.example.org/api/'), 'https://cf.example.org/api');
+  assert.equal(normalizeServiceUrl('ftp://x'), '');
+});
+
+test('removeSite drops only that entry', () => {
+  let s = patchSite(defaultSettings(), 'a.com', { enabled: false });
+  s = patchSite(s, 'b.com', { enabled: false });
+  s = removeSite(s, 'A.com');
+  assert.deepEqual(Object.keys(s.sites), ['b.com']);
+});
+
+test('spans are filtered client-side by kind, muted type and min_score', () => {
+  const spans = [
+    { kind: 'claim', type: 'statistic', score: 0.9 },
+    { kind: 'claim', type: 'prediction', score: 0.9 },
+    { kind: 'claim', type: 'event', score: 0.3 },
+    { kind: 'disclosure', type: 'affiliate', score: 0.99 },
+  ];
+  const doc = { enabled: true, kinds: ['claim', 'disclosure'], min_score: 0.5, muted_types: ['prediction'] };
+  assert.deepEqual(filterSpans(spans, doc).map((s) => s.type), ['statistic', 'affiliate']);
+  assert.deepEqual(filterSpans(spans, { ...doc, kinds: ['disclosure'] }).map((s) => s.type), ['affiliate']);
+  assert.deepEqual(filterSpans(spans, { ...doc, min_score: 0 }).map((s) => s.type), ['statistic', 'event', 'affiliate']);
+  assert.deepEqual(filterSpans(spans, { ...doc, enabled: false }), []);
+});
+
+test('big pages are split into requests within the service limits, in order', () => {
+  const blocks = Array.from({ length: 12001 }, (_, i) => ({ id: `b${i}`, text: 'x'.repeat(10) }));
+  const batches = splitBatches(blocks);
+  assert.deepEqual(batches.map((b) => b.length), [5000, 5000, 2001]);
+  assert.deepEqual(batches.flat().map((b) => b.id), blocks.map((b) => b.id));
+
+  const big = Array.from({ length: 5 }, (_, i) => ({ id: `c${i}`, text: 'y'.repeat(60000) }));
+  for (const batch of splitBatches(big)) {
+    assert.ok(batch.reduce((n, b) => n + b.text.length, 0) <= LIMITS.chars);
+    assert.ok(Buffer.byteLength(JSON.stringify({ url: 'u', blocks: batch })) < LIMITS.bytes);
+  }
+  // Multi-byte text is bounded by bytes, not just characters.
+  const wide = Array.from({ length: 40 }, (_, i) => ({ id: `w${i}`, text: '東'.repeat(20000) }));
+  for (const batch of splitBatches(wide)) {
+    assert.ok(Buffer.byteLength(JSON.stringify({ blocks: batch })) < LIMITS.bytes);
+  }
+});
+
+test('one oversized block is cut, and its spans map back to the original offsets', () => {
+  const sentence = 'The council said 1,240 homes lost power. ';
+  const text = `👍🏽 ${sentence.repeat(6000)}`;
+  const [b] = [{ id: 'b0', text }];
+  const batches = splitBatches([b]);
+  const pieces = batches.flat();
+  assert.ok(pieces.length > 1);
+  assert.equal(pieces.map((p) => p.text).join(''), text);
+  for (const p of pieces) assert.ok(p.text.length <= LIMITS.chars);
+  const second = pieces[1];
+  const merged = mergeSplitBlocks(pieces, [{ id: second.id, spans: [{ start: 0, end: sentence.length, kind: 'claim' }] }]);
+  assert.equal(merged[0].id, 'b0');
+  const { start, end } = merged[0].spans[0];
+  assert.equal(text.slice(start, end), second.text.slice(0, sentence.length));
+});
+
+test('analyze answers are checked before use', () => {
+  assert.ok(validAnalyzeResponse({ offsets: 'utf16', blocks: [{ id: 'b0', spans: [] }] }));
+  assert.ok(validAnalyzeResponse({ disabled: true }));
+  assert.ok(!validAnalyzeResponse({ offsets: 'codepoints', blocks: [] }));
+  assert.ok(!validAnalyzeResponse({ blocks: 'nope' }));
+  assert.ok(!validAnalyzeResponse(null));
+});
