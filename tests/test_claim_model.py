@@ -1,0 +1,72 @@
+"""The packaged claim scorer (sentences written for these tests)."""
+
+from concurrent.futures import ThreadPoolExecutor
+from importlib import resources
+
+import pytest
+
+from claimflag.nlp.claim_model import ClaimModel
+
+CLAIMS = [
+    "The unemployment rate fell from 7.2 percent in 2019 to 4.1 percent last year.",
+    "Sales of electric cars rose 38 percent in 2023, to 14 million vehicles worldwide.",
+    "The new law cut the state's prison population by 9,000 people in two years.",
+]
+NOT_CLAIMS = [
+    "Thank you all so much for coming tonight, it is wonderful to see you.",
+    "I just love a good cup of coffee on a rainy morning.",
+    "Good evening, everyone.",
+]
+
+
+@pytest.fixture(scope="module")
+def model():
+    return ClaimModel.load()
+
+
+def test_loads_from_package_files(model):
+    packaged = resources.files("claimflag") / "models" / "claims"
+    for name in ("model.onnx", "tokenizer.json", "meta.json", "REPORT.md"):
+        assert (packaged / name).is_file(), name
+    assert model.model_dir.resolve() == type(model).load(None).model_dir.resolve()
+    assert model.version.startswith("claims-")
+    assert 0.0 < model.threshold < 1.0
+    assert model.predict([]) == []
+
+
+@pytest.mark.parametrize("text", CLAIMS)
+def test_factual_claim_scores_above_threshold(model, text):
+    (score,) = model.predict([text])
+    assert score > model.threshold
+
+
+@pytest.mark.parametrize("text", NOT_CLAIMS)
+def test_greeting_and_opinion_score_below_threshold(model, text):
+    (score,) = model.predict([text])
+    assert score < model.threshold
+
+
+def _many():
+    # More texts than one batch, with lengths that tie, so sorting matters.
+    base = CLAIMS + NOT_CLAIMS
+    return [f"{text} ({i})" if i % 3 else text for i, text in enumerate(base * 12)]
+
+
+def test_predict_is_order_independent(model):
+    texts = _many()
+    forward = model.predict(texts, batch_size=8)
+    backward = model.predict(texts[::-1], batch_size=8)[::-1]
+    assert forward == pytest.approx(backward, abs=1e-5)
+    shuffled = [texts[i] for i in range(1, len(texts), 2)] + [texts[i] for i in range(0, len(texts), 2)]
+    again = dict(zip(shuffled, model.predict(shuffled, batch_size=8)))
+    assert [again[t] for t in texts] == pytest.approx(forward, abs=1e-5)
+    assert all(0.0 <= s <= 1.0 for s in forward)
+
+
+def test_concurrent_predict_matches_serial(model):
+    texts = _many()
+    serial = model.predict(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: model.predict(texts), range(8)))
+    for result in results:
+        assert result == pytest.approx(serial, abs=1e-6)

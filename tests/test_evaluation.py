@@ -1,0 +1,105 @@
+"""Reading labelled files and the claim metrics (sentences written for these tests)."""
+
+import math
+
+import pytest
+
+from claimflag.evaluation import (
+    average_precision,
+    best_f1_threshold,
+    binary_metrics,
+    evaluate_claims,
+    read_labelled,
+)
+
+
+def test_read_claimbuster_csv(tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text(
+        "Sentence_id,Text,Speaker,Verdict\n"
+        '1,"The bridge carried 40,000 cars a day, officials said.",A,1\n'
+        "2,I'm glad to be here.,B,-1\n"
+        '3,"We met in Ohio, ""twice"", last year.",C,0\n',
+        encoding="utf-8",
+    )
+    assert read_labelled(path) == [
+        ("The bridge carried 40,000 cars a day, officials said.", 1),
+        ("I'm glad to be here.", 0),
+        ('We met in Ohio, "twice", last year.', 0),
+    ]
+
+
+def test_read_checkthat_tsv(tmp_path):
+    path = tmp_path / "tiny.tsv"
+    path.write_text(
+        "Sentence_id\tText\tclass_label\n"
+        "10\tExports grew by 12% in the first quarter.\tYes\n"
+        "11\tWhat a lovely evening, folks.\tNo\n",
+        encoding="utf-8",
+    )
+    assert read_labelled(path) == [
+        ("Exports grew by 12% in the first quarter.", 1),
+        ("What a lovely evening, folks.", 0),
+    ]
+
+
+def test_read_rejects_unknown_format(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("id,sentence\n1,Hello\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="Verdict"):
+        read_labelled(path)
+
+
+def test_binary_metrics_by_hand():
+    labels = [1, 0, 1, 0, 1]
+    scores = [0.9, 0.8, 0.6, 0.3, 0.2]
+    m = binary_metrics(labels, scores, threshold=0.5)
+    # Kept: 0.9 (pos), 0.8 (neg), 0.6 (pos) -> tp 2, fp 1, fn 1.
+    assert (m["tp"], m["fp"], m["fn"]) == (2, 1, 1)
+    assert m["precision"] == pytest.approx(2 / 3)
+    assert m["recall"] == pytest.approx(2 / 3)
+    assert m["f1"] == pytest.approx(2 / 3)
+    # Precision at each positive, weighted by the recall it adds (1/3 each).
+    assert m["average_precision"] == pytest.approx((1 + 2 / 3 + 3 / 5) / 3)
+    assert (m["n"], m["positives"], m["threshold"]) == (5, 3, 0.5)
+
+
+def test_binary_metrics_edges():
+    m = binary_metrics([1, 0], [0.1, 0.2], threshold=0.9)  # nothing flagged
+    assert (m["precision"], m["recall"], m["f1"]) == (0.0, 0.0, 0.0)
+    assert average_precision([1, 0], [0.5, 0.5]) == pytest.approx(0.5)  # a tie enters together
+    assert average_precision([0, 0], [0.5, 0.1]) == 0.0
+
+
+def test_best_threshold_maximises_f1():
+    labels = [1, 1, 0, 1, 0, 0]
+    scores = [0.95, 0.9, 0.7, 0.6, 0.4, 0.1]
+    threshold = best_f1_threshold(labels, scores)
+    assert threshold == pytest.approx((0.6 + 0.4) / 2)
+    best = max(binary_metrics(labels, scores, t)["f1"] for t in scores)
+    assert binary_metrics(labels, scores, threshold)["f1"] == pytest.approx(best)
+
+
+def test_evaluate_claims_with_the_packaged_model(tmp_path):
+    from claimflag.nlp.claim_model import ClaimModel
+
+    rows = [
+        ("Sales of electric cars rose 38 percent in 2023, to 14 million vehicles.", "Yes"),
+        ("The company laid off 1,200 workers in March, a spokesperson confirmed.", "Yes"),
+        ("Good evening and welcome, everyone.", "No"),
+        ("I really like the color of that jacket.", "No"),
+        ("Crime in the county doubled between 2015 and 2020, police records show.", "Yes"),
+    ]
+    path = tmp_path / "mine.tsv"
+    path.write_text("Sentence_id\tText\tclass_label\n"
+                    + "".join(f"{i}\t{t}\t{y}\n" for i, (t, y) in enumerate(rows)), encoding="utf-8")
+    model = ClaimModel.load()
+    result = evaluate_claims(path, model=model, progress=False)
+    expected = binary_metrics([int(y == "Yes") for _, y in rows],
+                              model.predict([t for t, _ in rows]), model.threshold)
+    for key, value in expected.items():
+        assert result[key] == pytest.approx(value), key
+    assert (result["n"], result["positives"]) == (5, 3)
+    assert result["model"] == model.version
+    assert not math.isnan(result["average_precision"])
+    assert evaluate_claims(path, model=model, threshold=0.0, progress=False)["recall"] == 1.0
