@@ -49,7 +49,7 @@ function render(value) {
   if (site.source === 'default') source += ' (defaults)';
   $('site-source').textContent = source;
   $('site-enabled').checked = doc.enabled;
-  $('site-section').setAttribute('aria-disabled', String(!doc.enabled));
+  $('site-section').dataset.off = String(!doc.enabled);
 
   let status = tab.status;
   let statusText = STATUS_TEXT[status] ?? status;

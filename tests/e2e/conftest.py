@@ -1,0 +1,224 @@
+"""Browser end-to-end fixtures: the real service, a static server for the
+fixture pages, and headless Chromium (Debian's) with the unpacked extension.
+
+Everything runs on 127.0.0.1 with free ports. Screenshots and the service log
+go to ``test-artifacts/`` at the repository root.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENSION = ROOT / "extension"
+PAGES = Path(__file__).resolve().parent / "pages"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("CLAIMFLAG_CHROMIUM", "/usr/lib/chromium/chromium")
+CLAIMFLAG = Path(sys.executable).with_name("claimflag")
+
+# Generous: the service's first request loads the model.
+READY_TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip (with the reason) the browser tests on machines without Chromium."""
+    if Path(CHROMIUM).exists():
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def service_url(tmp_path_factory, artifacts) -> str:
+    """`claimflag serve` on a free port; Redis from CLAIMFLAG_TEST_REDIS_URL or embedded.
+
+    CLAIMFLAG_E2E_SERVICE_URL=http://127.0.0.1:8000 uses a service that is already running instead.
+    """
+    if os.environ.get("CLAIMFLAG_E2E_SERVICE_URL"):
+        yield os.environ["CLAIMFLAG_E2E_SERVICE_URL"].rstrip("/")
+        return
+    if not CLAIMFLAG.exists():
+        pytest.skip(f"{CLAIMFLAG} not installed (pip install -e .)")
+    port = _free_port()
+    env = dict(os.environ)
+    test_redis = os.environ.get("CLAIMFLAG_TEST_REDIS_URL")
+    if test_redis:
+        env["CLAIMFLAG_REDIS_URL"] = test_redis
+    else:
+        env.pop("CLAIMFLAG_REDIS_URL", None)
+    env["CLAIMFLAG_DATA_DIR"] = str(tmp_path_factory.mktemp("claimflag-data"))
+    log = open(artifacts / "e2e-service.log", "wb")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen([str(CLAIMFLAG), "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"claimflag serve exited with {proc.returncode}; see {log.name}")
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{base} did not come up")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def pages_url() -> str:
+    """The fixture pages on a static server (a thread of this process)."""
+    handler = functools.partial(_QuietHandler, directory=str(PAGES))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+class Browser:
+    """One fresh Chromium profile with the unpacked extension, configured for the test service."""
+
+    def __init__(self, ctx, worker, artifacts: Path, name: str):
+        # Console errors and uncaught exceptions anywhere in the profile: pages
+        # (content scripts included), the popup and options pages.
+        ctx.on("console", lambda m: self.errors.append(f"{m.page.url if m.page else '-'}: {m.text}")
+               if m.type == "error" else None)
+        ctx.on("weberror", lambda e: self.errors.append(f"uncaught: {e.error}"))
+        self.ctx = ctx
+        self.sw = worker
+        self.ext_id = worker.url.split("/")[2]
+        self.artifacts = artifacts
+        self.name = name
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+    # -- extension state, through the service worker ---------------------------
+
+    def configure(self, service_url: str, **extra) -> None:
+        settings = {"serviceUrl": service_url, **extra}
+        self.sw.evaluate("s => chrome.storage.local.set({settings: s})", settings)
+
+    def settings(self) -> dict:
+        return self.sw.evaluate("async () => (await chrome.storage.local.get('settings')).settings")
+
+    def tab_id(self, page) -> int:
+        """The extension's id for `page`'s tab (the worker may read 127.0.0.1 tab URLs)."""
+        return self.sw.evaluate(
+            "async url => (await chrome.tabs.query({})).find(t => t.url === url)?.id ?? null", page.url)
+
+    def run_command(self, command: str, tab_id: int | None = None):
+        """What the keyboard shortcut does (chrome.commands cannot be pressed headless)."""
+        return self.sw.evaluate("([c, t]) => claimflag.runCommand(c, t ?? undefined)", [command, tab_id])
+
+    # -- pages ---------------------------------------------------------------
+
+    def open(self, url: str, wait_for: str | None = "ready"):
+        page = self.ctx.new_page()
+        self.watch(page)
+        page.goto(url)
+        if wait_for:
+            wait_status(page, wait_for)
+        return page
+
+    def watch(self, page) -> None:
+        def on_dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        page.on("dialog", on_dialog)
+
+    def popup(self, tab_id: int):
+        page = self.ctx.new_page()
+        self.watch(page)
+        page.goto(f"chrome-extension://{self.ext_id}/src/popup/popup.html?tab={tab_id}")
+        return page
+
+    def shot(self, page, label: str) -> Path:
+        path = self.artifacts / f"{self.name}-{label}.png"
+        page.screenshot(path=str(path))
+        return path
+
+
+def wait_status(page, status: str, timeout: int = READY_TIMEOUT_MS) -> None:
+    page.wait_for_function("s => document.documentElement.dataset.claimflag === s", arg=status, timeout=timeout)
+
+
+def hooks(page) -> dict:
+    return page.evaluate("""() => {
+        const d = document.documentElement.dataset;
+        return {status: d.claimflag, claims: Number(d.claimflagClaims), disclosures: Number(d.claimflagDisclosures),
+                reason: d.claimflagReason ?? null, error: d.claimflagError ?? null};
+    }""")
+
+
+@pytest.fixture
+def browser(request, playwright_instance, tmp_path, artifacts, service_url):
+    profile = tmp_path / "profile"
+    ctx = playwright_instance.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, headless=True,
+        viewport={"width": 1000, "height": 760},
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync",
+              f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"])
+    try:
+        worker = ctx.service_workers[0] if ctx.service_workers else ctx.wait_for_event("serviceworker", timeout=15_000)
+        b = Browser(ctx, worker, artifacts, request.node.name.removeprefix("test_"))
+        b.configure(service_url)
+        yield b
+    finally:
+        ctx.close()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,250 @@
+"""End to end: the unpacked extension in headless Chromium against the real service.
+
+Each test gets a fresh browser profile with the extension configured (through
+its storage) to use the service started for this session. Pages are the
+fixtures in ``pages/``. The content script reports what it did in the
+``data-claimflag*`` attributes on <html> (DESIGN.md, "Extension test hooks");
+highlights are read back from ``CSS.highlights`` in the page and the tooltip
+from its open shadow root, as a person would see them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import hooks, wait_status
+
+pytestmark = pytest.mark.browser
+
+CLAIM = "The city council said on Tuesday that 1,240 homes lost power after the storm."
+AFFILIATE = "This post contains affiliate links, and we earn a commission if you buy through them."
+HOSTILE = "<img src=x onerror=alert(1)>"
+
+HIGHLIGHTED = """name => {
+    const h = CSS.highlights.get(name);
+    return h ? [...h].map(r => r.toString()) : [];
+}"""
+
+TOOLTIP = """() => {
+    const host = document.querySelector('claimflag-tooltip');
+    if (!host || !host.shadowRoot || getComputedStyle(host).display === 'none') return null;
+    const q = s => host.shadowRoot.querySelector(s)?.textContent ?? '';
+    const r = host.getBoundingClientRect();
+    return {label: q('.label'), type: q('.type'), note: q('.note'),
+            html: host.shadowRoot.innerHTML, mode: host.shadowRoot.mode,
+            inView: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && r.width > 0};
+}"""
+
+
+def point_on(page, element_id: str, sentence: str) -> tuple[float, float]:
+    """Viewport coordinates of the middle of the first line of `sentence` inside #element_id."""
+    return tuple(page.evaluate("""([id, sentence]) => {
+        const el = document.getElementById(id);
+        el.scrollIntoView({block: 'center'});
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const i = n.data.indexOf(sentence.slice(0, 12));
+            if (i < 0) continue;
+            const r = document.createRange();
+            r.setStart(n, i + 4); r.setEnd(n, i + 8);
+            const box = r.getClientRects()[0];
+            return [box.left + box.width / 2, box.top + box.height / 2];
+        }
+        throw new Error('sentence not found');
+    }""", [element_id, sentence]))
+
+
+def wait_tooltip(page, timeout=5_000):
+    page.wait_for_function(f"({TOOLTIP})() !== null", timeout=timeout)
+    return page.evaluate(TOOLTIP)
+
+
+def extension_errors(browser) -> list[str]:
+    return [e for e in browser.errors if "favicon" not in e]
+
+
+def test_article_claim_after_emoji_is_highlighted_and_hover_shows_tooltip(browser, pages_url):
+    page = browser.open(f"{pages_url}/article.html")
+    h = hooks(page)
+    assert h["status"] == "ready"
+    assert h["claims"] > 0
+    claims = page.evaluate(HIGHLIGHTED, "claimflag-claim")
+    assert len(claims) == h["claims"]
+    # The emoji (one with a skin tone) before the claim shift UTF-16 offsets: the
+    # highlight covers exactly the sentence, no more, no less.
+    assert CLAIM in claims
+    # No change to the page's nodes: the paragraph is still one Text node.
+    assert page.evaluate("document.getElementById('claim').childNodes.length") == 1
+
+    page.mouse.move(*point_on(page, "claim", CLAIM))
+    tip = wait_tooltip(page)
+    assert tip["mode"] == "open"
+    assert tip["label"]
+    assert "1,240" in tip["note"]
+    assert "claim" in tip["type"].lower()
+    assert tip["inView"]
+    browser.shot(page, "hover-tooltip")
+
+    # Moving away dismisses it; Escape dismisses it too.
+    page.mouse.move(5, 5)
+    page.wait_for_function(f"({TOOLTIP})() === null", timeout=3_000)
+    page.mouse.move(*point_on(page, "claim", CLAIM))
+    wait_tooltip(page)
+    page.keyboard.press("Escape")
+    page.wait_for_function(f"({TOOLTIP})() === null", timeout=3_000)
+    assert extension_errors(browser) == []
+
+
+def test_sponsored_post_shows_disclosures_badge_and_page_notes(browser, pages_url):
+    page = browser.open(f"{pages_url}/sponsored.html")
+    h = hooks(page)
+    assert h["disclosures"] > 0
+    assert AFFILIATE in page.evaluate(HIGHLIGHTED, "claimflag-disclosure")
+    browser.shot(page, "dark-page")
+
+    page.mouse.move(*point_on(page, "disclosure", AFFILIATE))
+    tip = wait_tooltip(page)
+    assert "disclosure" in tip["type"].lower()
+    assert tip["note"]
+
+    tab = browser.tab_id(page)
+    badge = browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab)
+    assert badge == str(h["claims"] + h["disclosures"])
+
+    popup = browser.popup(tab)
+    # (Extension pages forbid eval, so the popup is checked with locators, not wait_for_function.)
+    expect(popup.locator("#count-disclosure")).to_have_text(str(h["disclosures"]), timeout=5_000)
+    assert popup.text_content("#host") == "127.0.0.1"
+    assert int(popup.text_content("#count-notes")) >= 1
+    assert popup.locator("#notes li").count() >= 1
+    browser.shot(popup, "popup")
+    assert extension_errors(browser) == []
+
+
+def test_next_flag_command_scrolls_and_shows_tooltip(browser, pages_url):
+    page = browser.open(f"{pages_url}/article.html")
+    n = hooks(page)["claims"] + hooks(page)["disclosures"]
+    assert n >= 2
+    page.bring_to_front()
+    # chrome.commands cannot be pressed headless: run what the shortcut runs
+    # (runCommand sends {what: "flag.next"} to the active tab).
+    reply = browser.run_command("next-flag")
+    assert reply["ok"], reply
+    first = wait_tooltip(page)
+    assert first["label"] and first["note"] and first["inView"]
+    assert page.evaluate("[...CSS.highlights.get('claimflag-focus')].length") == 1
+    reply = browser.run_command("next-flag")
+    assert reply["value"]["index"] == 1
+    second = wait_tooltip(page)
+    assert second["note"] != first["note"] or n == 1
+    reply = browser.run_command("previous-flag")
+    assert reply["value"]["index"] == 0
+    browser.shot(page, "next-flag")
+
+    # Toggle all highlights off for a clean reading view, and back on.
+    reply = browser.run_command("toggle-highlights")
+    assert reply["value"] is False
+    assert page.evaluate("CSS.highlights.has('claimflag-claim')") is False
+    assert page.evaluate(f"({TOOLTIP})()") is None
+    browser.shot(page, "highlights-off")
+    browser.run_command("toggle-highlights")
+    assert page.evaluate("CSS.highlights.has('claimflag-claim')") is True
+    assert extension_errors(browser) == []
+
+
+def test_popup_switch_turns_site_off_and_on(browser, pages_url):
+    page = browser.open(f"{pages_url}/article.html")
+    assert hooks(page)["claims"] > 0
+    tab = browser.tab_id(page)
+    popup = browser.popup(tab)
+    switch = popup.locator("#site-enabled")
+    expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
+    assert switch.is_checked()
+    switch.click()
+
+    wait_status(page, "disabled", timeout=5_000)
+    h = hooks(page)
+    assert (h["claims"], h["disclosures"]) == (0, 0)
+    assert page.evaluate("CSS.highlights.size") == 0
+    assert browser.settings()["sites"]["127.0.0.1"]["enabled"] is False
+    expect(popup.locator("#status")).to_have_attribute("data-status", "disabled", timeout=5_000)
+    browser.shot(page, "site-off")
+    browser.shot(popup, "popup-site-off")
+
+    # A new page on the switched-off site sends nothing and stays disabled.
+    other = browser.open(f"{pages_url}/sponsored.html", wait_for="disabled")
+    time.sleep(1)
+    assert hooks(other)["status"] == "disabled"
+
+    switch.click()
+    wait_status(page, "ready")
+    assert hooks(page)["claims"] > 0
+    assert extension_errors(browser) == []
+
+
+def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url):
+    page = browser.open(f"{pages_url}/sponsored.html")
+    before = hooks(page)
+    assert before["disclosures"] > 0
+    popup = browser.popup(browser.tab_id(page))
+    expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
+    popup.locator("#kind-disclosure").uncheck()
+    page.wait_for_function("document.documentElement.dataset.claimflagDisclosures === '0'", timeout=5_000)
+    assert page.evaluate(HIGHLIGHTED, "claimflag-disclosure") == []
+    popup.locator("#kind-disclosure").check()
+    page.wait_for_function(f"document.documentElement.dataset.claimflagDisclosures === '{before['disclosures']}'",
+                           timeout=10_000)
+    # Lowest sensitivity: only flags scoring 1.0 remain.
+    popup.locator("#sensitivity").fill("0")
+    page.wait_for_function("""() => {
+        const d = document.documentElement.dataset;
+        return d.claimflag === 'ready' && Number(d.claimflagClaims) + Number(d.claimflagDisclosures) < %d;
+    }""" % (before["claims"] + before["disclosures"]), timeout=5_000)
+    assert browser.settings()["sites"]["127.0.0.1"]["min_score"] == 1.0
+
+
+def test_dynamic_page_new_content_is_analysed(browser, pages_url, service_url):
+    page = browser.open(f"{pages_url}/dynamic.html")
+    # The page adds a story 1.5 s after load (infinite-scroll style).
+    page.wait_for_function("document.querySelectorAll('#feed article').length === 2", timeout=5_000)
+    page.wait_for_function("""() => [...(CSS.highlights.get('claimflag-claim') ?? [])]
+        .some(r => r.toString().includes('25 roads'))""", timeout=5_000)
+
+    # A story added now is analysed within about a second (plus the service's time).
+    n = hooks(page)["claims"]
+    started = time.monotonic()
+    page.evaluate("addStory()")
+    page.wait_for_function(f"Number(document.documentElement.dataset.claimflagClaims) > {n}", timeout=5_000)
+    elapsed = time.monotonic() - started
+    assert elapsed < 3, elapsed
+
+    # An expanded "read more" (hidden → visible) is picked up too.
+    n = hooks(page)["claims"]
+    page.click("#read-more")
+    page.wait_for_function(f"Number(document.documentElement.dataset.claimflagClaims) > {n}", timeout=5_000)
+    claims = page.evaluate(HIGHLIGHTED, "claimflag-claim")
+    assert any("85 percent" in c for c in claims)
+    # Only new blocks were sent: each sentence is highlighted once.
+    assert len(claims) == len(set(claims))
+    browser.shot(page, "dynamic")
+    assert extension_errors(browser) == []
+
+
+def test_markup_like_text_stays_text_and_runs_nothing(browser, pages_url):
+    page = browser.open(f"{pages_url}/markup.html")
+    assert hooks(page)["claims"] > 0
+    claims = page.evaluate(HIGHLIGHTED, "claimflag-claim")
+    assert any(HOSTILE in c for c in claims)
+    page.mouse.move(*point_on(page, "hostile", "The moderators said"))
+    tip = wait_tooltip(page)
+    assert "<img" not in tip["html"] and "<script" not in tip["html"]
+    assert page.evaluate("document.images.length") == 0
+    assert page.evaluate("document.querySelectorAll('script').length") == 0
+    assert HOSTILE in page.text_content("#hostile")
+    time.sleep(0.5)
+    assert browser.dialogs == []
+    browser.shot(page, "markup")
+    assert extension_errors(browser) == []
