@@ -187,6 +187,12 @@ class Browser:
         page.goto(f"chrome-extension://{self.ext_id}/src/popup/popup.html?tab={tab_id}")
         return page
 
+    def options(self):
+        page = self.ctx.new_page()
+        self.watch(page)
+        page.goto(f"chrome-extension://{self.ext_id}/src/options/options.html")
+        return page
+
     def shot(self, page, label: str) -> Path:
         path = self.artifacts / f"{self.name}-{label}.png"
         page.screenshot(path=str(path))

@@ -248,3 +248,40 @@ def test_markup_like_text_stays_text_and_runs_nothing(browser, pages_url):
     assert browser.dialogs == []
     browser.shot(page, "markup")
     assert extension_errors(browser) == []
+
+
+def test_click_to_analyse_mode_sends_nothing_until_asked(browser, pages_url, service_url):
+    browser.configure(service_url, clickToAnalyse=True)
+    page = browser.open(f"{pages_url}/article.html", wait_for="disabled")
+    page.wait_for_timeout(800)
+    h = hooks(page)
+    assert (h["status"], h["reason"], h["claims"]) == ("disabled", "click-to-analyse", 0)
+    popup = browser.popup(browser.tab_id(page))
+    expect(popup.locator("#analyse")).to_be_visible(timeout=5_000)
+    popup.click("#analyse")
+    wait_status(page, "ready")
+    assert hooks(page)["claims"] > 0
+    assert extension_errors(browser) == []
+
+
+def test_options_page_lists_sites_and_sets_defaults_for_new_sites(browser, pages_url, service_url):
+    options = browser.options()
+    expect(options.locator("#service-url")).to_have_value(service_url, timeout=5_000)
+    assert "mail.google.com" in options.input_value("#sensitive").splitlines()
+
+    options.fill("#add-host", "https://News.Example.com/some/page")
+    options.click("#add-site button")
+    row = options.locator('#sites tr[data-host="news.example.com"]')
+    expect(row).to_be_visible(timeout=5_000)
+    assert "news.example.com" in browser.settings()["sites"]
+
+    # Defaults for new sites: off. A page on a site without a rule is then left alone.
+    options.uncheck("#default-enabled")
+    page = browser.open(f"{pages_url}/sponsored.html", wait_for="disabled")
+    assert hooks(page)["reason"] == "off:default"
+    browser.shot(options, "options")
+
+    row.locator("button", has_text="Remove").click()
+    expect(row).to_have_count(0, timeout=5_000)
+    assert "news.example.com" not in browser.settings()["sites"]
+    assert extension_errors(browser) == []
