@@ -30,10 +30,26 @@ def lexical_claim_model() -> LexicalClaimModel:
     "claimflag_disclosures",
     requires=["doc.sents", "doc._.page_edge"],
     assigns=["doc._.disclosure_flags"],
-    default_config={},
+    default_config={
+        # A block of at most this many words that is one sentence is a
+        # "standalone" line ("Sponsored", "Source: Substack").
+        "standalone_max_tokens": 8,
+        # Longest sponsor or outlet name a note quotes, in tokens.
+        "name_max_tokens": 8,
+        # Added to a cue's score when the sentence speaks about itself
+        # ("this post", "I", "we") and when the block is at the page's edge.
+        "frame_bonus": 0.03,
+        "edge_bonus": 0.03,
+        # Cues scoring below this are dropped.
+        "min_score": 0.5,
+    },
 )
-def make_disclosure_finder(nlp: Language, name: str) -> DisclosureFinder:
-    return DisclosureFinder(nlp, name)
+def make_disclosure_finder(nlp: Language, name: str, standalone_max_tokens: int,
+                           name_max_tokens: int, frame_bonus: float, edge_bonus: float,
+                           min_score: float) -> DisclosureFinder:
+    return DisclosureFinder(nlp, name, standalone_max_tokens=standalone_max_tokens,
+                            name_max_tokens=name_max_tokens, frame_bonus=frame_bonus,
+                            edge_bonus=edge_bonus, min_score=min_score)
 
 
 @Language.factory(

