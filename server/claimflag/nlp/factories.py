@@ -10,7 +10,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from .claims import ClaimEvidence, ClaimScorer
+from .claim_evidence import ClaimEvidence
+from .claims import ClaimScorer
 from .disclosures import DisclosureFinder
 from .lexical_claims import LexicalClaimModel
 
