@@ -125,52 +125,56 @@ class MarkHighlighter {
     this.visible = true;
   }
 
+  /**
+   * Wraps only items not wrapped yet and unwraps only items that went away,
+   * so the marks of items that stay (and their ranges) are left alone.
+   */
   setItems(items) {
-    this.unwrapAll();
-    this.items = items.slice();
-    // Text-node segments of every item first, then wrap from the end of the
-    // document backwards so earlier segments' offsets stay valid.
+    const keep = new Set(items);
+    const added = items.filter((it) => !this.marks.has(it));
+    // Segments of the new items first: unwrapping and wrapping move and split Text nodes.
     const segs = [];
-    for (const it of this.items) {
-      for (const s of textSegments(it.range)) segs.push({ ...s, item: it });
+    for (const it of added) {
+      for (const seg of textSegments(it.range)) {
+        if (seg.node.parentElement?.closest('mark.claimflag-mark')) continue; // overlaps a flag already drawn
+        segs.push({ ...seg, item: it });
+      }
     }
+    for (const [it, ms] of this.marks) {
+      if (keep.has(it)) continue;
+      unwrap(ms);
+      this.marks.delete(it);
+    }
+    // From the end of the document backwards, so earlier segments' offsets stay valid.
     segs.sort((a, b) => {
       if (a.node === b.node) return b.start - a.start;
       // eslint-disable-next-line no-bitwise
       return a.node.compareDocumentPosition(b.node) & 4 ? 1 : -1;
     });
-    for (const s of segs) {
-      let node = s.node;
-      if (s.end < node.data.length) node.splitText(s.end);
-      if (s.start > 0) node = node.splitText(s.start);
+    for (const seg of segs) {
+      let node = seg.node;
+      if (!node.parentNode) continue;
+      if (seg.end < node.data.length) node.splitText(seg.end);
+      if (seg.start > 0) node = node.splitText(seg.start);
       const mark = this.doc.createElement('mark');
-      mark.className = `claimflag-mark claimflag-mark-${s.item.kind}`;
+      mark.className = `claimflag-mark claimflag-mark-${seg.item.kind}`;
       node.parentNode.insertBefore(mark, node);
       mark.appendChild(node);
-      if (!this.marks.has(s.item)) this.marks.set(s.item, []);
-      this.marks.get(s.item).unshift(mark);
+      if (!this.marks.has(seg.item)) this.marks.set(seg.item, []);
+      this.marks.get(seg.item).unshift(mark);
     }
-    for (const it of this.items) {
+    for (const it of added) {
       const ms = this.marks.get(it);
       if (!ms?.length) continue;
       const r = this.doc.createRange();
-      r.setStartBefore(ms[0]);
-      r.setEndAfter(ms[ms.length - 1]);
+      r.setStart(ms[0].firstChild ?? ms[0], 0);
+      const last = ms[ms.length - 1].lastChild ?? ms[ms.length - 1];
+      r.setEnd(last, last.nodeType === 3 ? last.data.length : last.childNodes.length);
       it.range = r;
     }
+    this.items = items.filter((it) => this.marks.has(it));
     this.setVisible(this.visible);
-  }
-
-  unwrapAll() {
-    for (const ms of this.marks.values()) {
-      for (const m of ms) {
-        const parent = m.parentNode;
-        if (!parent) continue;
-        while (m.firstChild) parent.insertBefore(m.firstChild, m);
-        parent.removeChild(m);
-      }
-    }
-    this.marks.clear();
+    this.setFocus(this.focused);
   }
 
   setVisible(visible) {
@@ -181,20 +185,32 @@ class MarkHighlighter {
   }
 
   setFocus(item) {
-    for (const [it, ms] of this.marks) for (const m of ms) m.classList.toggle('claimflag-mark-focus', it === item);
+    this.focused = item ?? null;
+    for (const [it, ms] of this.marks) for (const m of ms) m.classList.toggle('claimflag-mark-focus', it === this.focused);
   }
 
   itemAt(x, y) {
     if (!this.visible) return null;
-    const el = this.doc.elementFromPoint(x, y)?.closest?.('mark.claimflag-mark');
+    const el = this.doc.elementFromPoint?.(x, y)?.closest?.('mark.claimflag-mark');
     if (!el) return null;
     for (const [it, ms] of this.marks) if (ms.includes(el)) return it;
     return null;
   }
 
   clear() {
-    this.unwrapAll();
+    for (const ms of this.marks.values()) unwrap(ms);
+    this.marks.clear();
     this.items = [];
+    this.focused = null;
+  }
+}
+
+function unwrap(marks) {
+  for (const m of marks) {
+    const parent = m.parentNode;
+    if (!parent) continue;
+    while (m.firstChild) parent.insertBefore(m.firstChild, m);
+    parent.removeChild(m);
   }
 }
 

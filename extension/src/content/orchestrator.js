@@ -14,6 +14,8 @@ import { Tooltip } from './tooltip.js';
 const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 800;
 const ERROR_RETRY_MS = 15000;
+// A block whose text keeps changing (a live ticker, a clock) is sent at most this many times.
+const MAX_VERSIONS_PER_BLOCK = 3;
 
 export class Orchestrator {
   constructor(win = globalThis.window) {
@@ -35,6 +37,7 @@ export class Orchestrator {
     this.model = '';
     this.sent = new WeakMap(); // Element → Set of block texts already analysed
     this.nextId = 0;
+    this.generation = 0; // bumped by reset(): answers to older requests are dropped
     this.running = false;
     this.pendingRoots = null; // Set of roots waiting for the next pass; null = none
     this.timer = 0;
@@ -92,6 +95,7 @@ export class Orchestrator {
     this.sent = new WeakMap();
     this.requestedKinds = [];
     this.stepIndex = -1;
+    this.generation += 1;
   }
 
   get active() {
@@ -131,7 +135,8 @@ export class Orchestrator {
     for (const root of roots) {
       if (!root) continue;
       for (const b of collectBlocks(root)) {
-        if (this.sent.get(b.element)?.has(b.text)) continue;
+        const versions = this.sent.get(b.element);
+        if (versions?.has(b.text) || versions?.size >= MAX_VERSIONS_PER_BLOCK) continue;
         blocks.push(b);
       }
     }
@@ -180,13 +185,15 @@ export class Orchestrator {
       byId.set(b.id, b);
     }
     this.setStatus('pending');
+    const generation = this.generation;
     const reply = await ext.send({
       what: MSG.ANALYZE,
       url: this.pageUrl(),
       kinds,
       blocks: blocks.map((b) => ({ id: b.id, text: b.text })),
     });
-    if (!this.active) return; // switched off while in flight: drop the answer
+    // Switched off, or settings changed so that everything is sent again: drop the answer.
+    if (!this.active || generation !== this.generation) return;
     if (!reply.ok) {
       this.errorCode = reply.error?.code ?? 'error';
       this.errorAt = Date.now();
@@ -210,6 +217,9 @@ export class Orchestrator {
     this.requestedKinds = [...new Set([...this.requestedKinds, ...kinds])];
     this.model = value.model ?? this.model;
     for (const n of value.notes ?? []) if (!this.notes.includes(n)) this.notes.push(n);
+    // A block sent again (its text changed) replaces what was drawn for it.
+    const resent = new Set(blocks.map((b) => b.element));
+    this.records = this.records.filter((r) => !resent.has(r.element) || !blocks.some((b) => b.element === r.element && b.segment === r.segment));
     for (const rb of value.blocks ?? []) {
       const block = byId.get(rb.id);
       if (!block) continue;
@@ -219,7 +229,7 @@ export class Orchestrator {
           this.orphans += 1;
           continue;
         }
-        this.records.push({ id: rb.id, kind: span.kind, span, range: a.range });
+        this.records.push({ id: rb.id, element: block.element, segment: block.segment, kind: span.kind, span, range: a.range });
       }
     }
     this.markSent(blocks);
@@ -242,15 +252,15 @@ export class Orchestrator {
     return now.find((b) => b.segment === block.segment) ?? now.find((b) => b.text.includes(block.text)) ?? null;
   }
 
-  /** Forget spans whose text left the page. */
+  /** Forget spans whose text left the page (or was rewritten, which collapses their live Range). */
   prune() {
     const before = this.records.length;
-    this.records = this.records.filter((r) => r.range.startContainer.isConnected && r.range.endContainer.isConnected);
+    this.records = this.records.filter(isLive);
     if (this.records.length !== before) this.redraw();
   }
 
   redraw() {
-    this.records = this.records.filter((r) => r.range.startContainer.isConnected && r.range.endContainer.isConnected);
+    this.records = this.records.filter(isLive);
     const shown = new Set(filterSpans(this.records.map((r) => r.span), this.site?.doc ?? { enabled: false }));
     const items = this.records.filter((r) => shown.has(r.span)).sort(compareItems);
     this.selfMutating = true;
@@ -449,6 +459,11 @@ export class Orchestrator {
       attributeFilter: ['hidden', 'style', 'class', 'open'],
     });
   }
+}
+
+function isLive(record) {
+  const r = record.range;
+  return !r.collapsed && r.startContainer.isConnected && r.endContainer.isConnected;
 }
 
 function isOwn(node) {
