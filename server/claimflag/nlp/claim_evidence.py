@@ -233,7 +233,7 @@ def _is_bare_opinion(doc: Doc) -> bool:
     """Stance without anything a reader could look up."""
     text = doc.text.strip().lstrip("\"'“‘«(")
     cue = (bool(OPINION_OPENERS.match(text)) or text.rstrip("\"'”’)").endswith(("?", "!"))
-           or _evaluative_copula(doc) or _deontic(doc) or _imperative(doc))
+           or _evaluative_copula(doc) or _deontic(doc) or _imperative(doc) or _sweeping(doc))
     return cue and not _checkable(doc)
 
 
@@ -247,6 +247,18 @@ def _evaluative_copula(doc: Doc) -> bool:
                         g.lemma_.lower() in EVALUATIVE for g in child.children if g.dep_ == "amod"):
                     return True
     return False
+
+
+def _sweeping(doc: Doc) -> bool:
+    """'Nobody wants this', 'Our town deserves better': wants and deserts,
+    or a claim about everyone, in the present tense."""
+    root = _root(doc)
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.lemma_ in ("deserve", "merit") or root.lemma_ in ("want", "need") and subj is not None \
+            and subj.lower_ in FIRST_SECOND | {"nobody", "everyone", "everybody", "no"}:
+        return True
+    return subj is not None and subj.lower_ in ("nobody", "everyone", "everybody", "noone") \
+        and root.tag_ in ("VBZ", "VBP", "MD")
 
 
 def _deontic(doc: Doc) -> bool:
@@ -375,6 +387,9 @@ def _source_kind(span: Span) -> str:
         return "named"
     if lemma in PEOPLE_SOURCES:
         return "unnamed"
+    if head.tag_ == "NNS" and lemma != "police" and not any(
+            t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE") or t.dep_ in ("det", "poss") for t in span):
+        return "unnamed"                                # "insurers say", "Campaigners claim"
     if lemma in DOCUMENT_SOURCES and not any(t.pos_ == "PROPN" for t in span):
         return "document"
     return "named"
@@ -598,7 +613,7 @@ def _causal(doc: Doc, sources: list[Source]) -> Evidence | None:
                 cause = doc[end: max(t.right_edge.i for t in doc[i:end]) + 1]
                 governor = tok.head if tok.head.i < i or tok.head.i >= end else doc[i:end].root.head
             subj = next((c for c in governor.children if c.dep_ == "nsubjpass"), None)
-            if parts[-1] == "by" and subj is not None:
+            if tok.tag_ == "VBN" and subj is not None:
                 effect = _noun_phrase(subj)                 # "The strike was caused by ..."
             else:
                 effect = _effect_clause(doc, governor, i, cause.end)
@@ -656,14 +671,14 @@ def _comparison(doc: Doc, sources: list[Source]) -> Evidence | None:
             first = _noun_phrase(subj, prep=True) if subj is not None and subj.pos_ != "PRON" \
                 else doc[compared.left_edge.i: compared.i + 1]
             return Evidence("comparison", "Comparison", Note(
-                "Comparison ({0} against {1}): check both sides use the same measure and period.",
+                "Comparison ({0} versus {1}): check both sides use the same measure and period.",
                 _slots(first, than)))
         if re.fullmatch(r"compared|up|down", tok.lower_) and tok.i + 2 < len(doc) \
                 and doc[tok.i + 1].lower_ in ("with", "to", "from"):
             other = _trim(doc[tok.i + 2: _clause_end(doc, tok.i + 2, limit=8)])
             before = _trim(doc[max(0, tok.i - 8): tok.i])
             return Evidence("comparison", "Comparison", Note(
-                "Comparison ({0} against {1}): check both sides use the same measure and period.",
+                "Comparison ({0} versus {1}): check both sides use the same measure and period.",
                 _slots(before, other)))
     for tok in doc:
         if tok.tag_ in ("JJS", "RBS") and tok.lower_ not in ("latest", "last", "least", "most", "best-known") \
