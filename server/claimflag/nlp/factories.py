@@ -13,7 +13,7 @@ from spacy.util import registry
 from .claim_evidence import ClaimEvidence
 from .claims import ClaimScorer
 from .disclosures import DisclosureFinder
-from .lexical_claims import LexicalClaimModel
+from .claim_model import ClaimModel
 
 # Extensions are registered once per process, however many pipelines are built.
 for _name, _default in (("page_edge", False), ("disclosure_flags", None),
@@ -22,9 +22,10 @@ for _name, _default in (("page_edge", False), ("disclosure_flags", None),
         Doc.set_extension(_name, default=_default)
 
 
-@registry.misc("claimflag.lexical_claim_model.v1")
-def lexical_claim_model() -> LexicalClaimModel:
-    return LexicalClaimModel()
+@registry.misc("claimflag.packaged_claim_model.v1")
+def packaged_claim_model(threads: int = 1) -> ClaimModel:
+    """The trained model shipped in the package (models/claims)."""
+    return ClaimModel.load(threads=threads)
 
 
 @Language.factory(
@@ -57,7 +58,7 @@ def make_disclosure_finder(nlp: Language, name: str, standalone_max_tokens: int,
     "claimflag_claim_scorer",
     requires=["doc.sents"],
     assigns=["doc._.claim_scores"],
-    default_config={"model": {"@misc": "claimflag.lexical_claim_model.v1"}},
+    default_config={"model": {"@misc": "claimflag.packaged_claim_model.v1", "threads": 1}},
 )
 def make_claim_scorer(nlp: Language, name: str, model) -> ClaimScorer:
     return ClaimScorer(nlp, name, model)
