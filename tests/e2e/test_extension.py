@@ -285,3 +285,47 @@ def test_options_page_lists_sites_and_sets_defaults_for_new_sites(browser, pages
     expect(row).to_have_count(0, timeout=5_000)
     assert "news.example.com" not in browser.settings()["sites"]
     assert extension_errors(browser) == []
+
+
+def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
+    # A port nothing listens on.
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{s.getsockname()[1]}"
+    browser.configure(dead)
+    page = browser.open(f"{pages_url}/article.html", wait_for="error")
+    h = hooks(page)
+    assert (h["error"], h["claims"]) == ("unreachable", 0)
+    tab = browser.tab_id(page)
+    popup = browser.popup(tab)
+    expect(popup.locator("#error")).to_contain_text("claimflag serve", timeout=5_000)
+    expect(popup.locator("#analyse")).to_be_visible()
+    page.wait_for_timeout(300)  # the badge is set just after the state report
+    assert browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab) == "!"
+    # The extension logs nothing at error level for an unreachable service.
+    assert extension_errors(browser) == []
+
+
+def test_install_token_is_fetched_when_the_service_offers_one(browser, pages_url, service_url):
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"{service_url}/v1/installs", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            offered = r.status == 201 and bool(json.load(r).get("token"))
+    except urllib.error.HTTPError:
+        offered = False
+    page = browser.open(f"{pages_url}/article.html")
+    assert hooks(page)["claims"] > 0  # analysis works with or without a token
+    if not offered:
+        assert browser.settings().get("token", "") == ""
+        pytest.skip("this service has no POST /v1/installs yet: the extension carried on without a token")
+    deadline = time.monotonic() + 5
+    while not browser.settings().get("token") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert browser.settings()["token"]
