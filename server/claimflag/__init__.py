@@ -20,12 +20,14 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.MAX_BODY_BYTES
     app.json.sort_keys = False
 
-    from . import api, errors, metrics, nlp
+    from . import api, errors, limits, metrics, nlp, security
     from .store import redis
 
     errors.init_app(app)
     redis.init_app(app)
     nlp.init_app(app)
     metrics.init_app(app)
+    security.init_app(app)
+    limits.init_app(app)
     api.init_app(app)
     return app

@@ -47,6 +47,27 @@ class Config:
     NLP_BATCH_SIZE: int = 64
     CLAIM_THRESHOLD: float = -1.0  # < 0: the trained model's own threshold
 
+    # Installs and per-site settings (stored without TTL, never evicted).
+    SETTINGS_MAX_DOMAINS: int = 500          # sites with settings per install
+    SETTINGS_MAX_DISMISSED: int = 200        # dismissed flags per site
+    SETTINGS_MAX_BODY_BYTES: int = 4096      # body of a settings or installs request
+
+    # Rate limits (flask-limiter strings: "N per second|minute|hour|day", ";" between several).
+    # They live in the same Redis (or RATE_LIMIT_STORAGE_URL) and fall back to
+    # per-process memory while it is down.
+    RATE_LIMIT_ENABLED: bool = True
+    RATE_LIMIT_STORAGE_URL: str = ""
+    RATE_LIMIT_PER_ADDRESS: str = "600 per minute"
+    RATE_LIMIT_PER_TOKEN: str = "300 per minute"
+    RATE_LIMIT_INSTALLS: str = "10 per hour;3 per minute"   # token issuance, per address
+    RATE_LIMIT_STRATEGY: str = "fixed-window"
+    # Behind a load balancer: how many proxies' X-Forwarded-For to trust for the client address.
+    TRUSTED_PROXIES: int = 0
+
+    # CORS: origins allowed to call the API from a browser, comma-separated;
+    # "*" may stand for the extension id. Only extension origins are accepted.
+    CORS_ORIGINS: str = "chrome-extension://*,moz-extension://*"
+
     LOG_LEVEL: str = "INFO"
 
     @classmethod
@@ -66,6 +87,12 @@ class Config:
 
 
 def _coerce(type_name: str, raw: str, name: str):
+    if type_name == "bool":
+        if raw.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.strip().lower() in ("0", "false", "no", "off", ""):
+            return False
+        raise ValueError(f"{ENV_PREFIX}{name} must be true or false, got {raw!r}")
     try:
         if type_name == "int":
             return int(raw)

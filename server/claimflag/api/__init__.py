@@ -2,10 +2,12 @@
 
 from flask import Flask
 
-from . import analyze, health, openapi
+from . import analyze, health, installs, openapi, settings
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(analyze.bp)
+    app.register_blueprint(installs.bp)
+    app.register_blueprint(settings.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)

@@ -15,7 +15,9 @@ from ..nlp.offsets import Utf16Offsets, utf16_length
 from ..nlp.pipeline import Block
 from ..store.cache import BlockCache
 from ..store.redis import get_store
+from ..store.tokens import sentence_hash
 from .schemas import AnalyzeRequest
+from .settings import service_defaults, site_preferences
 from .validation import check_text, read_json
 
 bp = Blueprint("analyze", __name__, url_prefix="/v1")
@@ -29,23 +31,38 @@ def analyze():
     _check_limits(req)
     analyzer = get_analyzer()
     config = current_app.config["CLAIMFLAG"]
+    site = site_preferences(req.url)   # None: no token, or Redis down (service defaults)
+    prefs = site.effective if site else service_defaults()
+    kinds = [kind for kind in req.kinds if kind in prefs["kinds"]]
+    if not prefs["enabled"]:
+        # A disabled site: no analysis at all, not even a cache lookup.
+        return {"model": analyzer.version, "offsets": "utf16", "disabled": True,
+                "page": {"notes": [], "counts": {}},
+                "blocks": [{"id": b.id, "spans": []} for b in req.blocks]}
     n = len(req.blocks)
     blocks = [Block(b.text, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS)
               for i, b in enumerate(req.blocks)]
     flags = _flags_for(blocks, analyzer, BlockCache(
-        get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET))
-    kinds = set(req.kinds)
-    min_score = analyzer.claim_threshold
-    counts = {kind: 0 for kind in req.kinds}
+        get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET)) \
+        if kinds else [[] for _ in blocks]
+    muted = set(prefs["muted_types"])
+    min_score = prefs["min_score"]
+    counts = {kind: 0 for kind in kinds}
     disclosure_types = []
     out_blocks = []
     for block_in, block_flags in zip(req.blocks, flags):
         spans = []
         to_utf16 = Utf16Offsets(block_in.text)
         for flag in block_flags:
-            if flag.kind not in kinds or (flag.kind == "claim" and flag.score < min_score):
+            if flag.kind not in counts or flag.type in muted or \
+                    (flag.kind == "claim" and flag.score < min_score):
                 continue
-            spans.append(_span(flag, block_in.text, to_utf16))
+            span = _span(flag, block_in.text, to_utf16)
+            if site is not None:
+                span["text_hash"] = sentence_hash(site.token, block_in.text[flag.start:flag.end])
+                if span["text_hash"] in site.dismissed:
+                    continue
+            spans.append(span)
             counts[flag.kind] += 1
             if flag.kind == "disclosure":
                 disclosure_types.append(flag.type)

@@ -13,7 +13,9 @@ from . import schemas
 bp = Blueprint("openapi", __name__)
 
 _MODELS = [schemas.AnalyzeRequest, schemas.AnalyzeResponse, schemas.ErrorResponse,
-           schemas.Health, schemas.Ready]
+           schemas.Health, schemas.Ready, schemas.InstallCreated, schemas.Preferences,
+           schemas.Dismiss, schemas.SiteSettings, schemas.AllSettings]
+_REQUESTS = {schemas.AnalyzeRequest, schemas.Preferences, schemas.Dismiss}
 
 
 def _ref(model) -> dict:
@@ -26,14 +28,22 @@ def _json(model) -> dict:
 
 def _errors(*statuses: int) -> dict:
     text = {400: "Malformed JSON", 413: "Body over the size limit", 415: "Not JSON",
-            422: "Valid JSON of the wrong shape or out of range", 429: "Rate limited",
-            401: "Missing or unknown token", 503: "A dependency is down"}
+            422: "Valid JSON of the wrong shape or out of range", 429: "Rate limited (see Retry-After)",
+            401: "Missing or unknown token", 403: "Sent from a web page's origin",
+            503: "Redis is down (see Retry-After); retry later"}
     return {str(s): {"description": text[s], **_json(schemas.ErrorResponse)} for s in statuses}
 
 
-@lru_cache(maxsize=1)
-def build_spec(max_body: int) -> dict:
-    _, defs = models_json_schema([(m, "validation" if m is schemas.AnalyzeRequest else "serialization")
+_DOMAIN = {"name": "domain", "in": "path", "required": True,
+           "description": "A host name (Unicode or punycode, any case) or _defaults for the "
+                          "install's defaults",
+           "schema": {"type": "string", "minLength": 1}}
+
+
+@lru_cache(maxsize=4)
+def build_spec(max_body: int, settings_body: int) -> dict:
+    _site_settings = {"description": "The site's settings", **_json(schemas.SiteSettings)}
+    _, defs = models_json_schema([(m, "validation" if m in _REQUESTS else "serialization")
                                   for m in _MODELS], ref_template="#/components/schemas/{model}")
     return {
         "openapi": "3.1.0",
@@ -44,10 +54,59 @@ def build_spec(max_body: int) -> dict:
             "/v1/analyze": {"post": {
                 "summary": "Flag claims and disclosures in a page's blocks",
                 "requestBody": {"required": True, **_json(schemas.AnalyzeRequest)},
+                "description": "With a token, the install's settings for the url's site apply "
+                               "(a disabled site answers disabled: true and runs no analysis) and "
+                               "each span carries a text_hash for dismissing it.",
+                "security": [{}, {"bearer": []}],
+                "requestBody": {"required": True, **_json(schemas.AnalyzeRequest)},
                 "responses": {"200": {"description": "Spans per block", **_json(schemas.AnalyzeResponse)},
-                              **_errors(400, 413, 415, 422)},
+                              **_errors(400, 401, 403, 413, 415, 422, 429)},
                 "x-max-body-bytes": max_body,
             }},
+            "/v1/installs": {"post": {
+                "summary": "Issue an anonymous install token (no request body)",
+                "responses": {"201": {"description": "The new token", **_json(schemas.InstallCreated)},
+                              **_errors(403, 429, 503)},
+            }},
+            "/v1/settings": {"get": {
+                "summary": "The install's defaults, every site it has settings for, and the limits",
+                "security": [{"bearer": []}],
+                "responses": {"200": {"description": "All settings", **_json(schemas.AllSettings)},
+                              **_errors(401, 403, 429, 503)},
+            }},
+            "/v1/settings/{domain}": {
+                "parameters": [_DOMAIN],
+                "get": {"summary": "One site's own settings and what applies there",
+                        "security": [{"bearer": []}],
+                        "responses": {"200": _site_settings, **_errors(401, 403, 422, 429, 503)}},
+                "put": {"summary": "Replace one site's own settings (fields left out are inherited)",
+                        "security": [{"bearer": []}],
+                        "requestBody": {"required": True, **_json(schemas.Preferences)},
+                        "responses": {"200": _site_settings,
+                                      **_errors(400, 401, 403, 413, 415, 422, 429, 503)},
+                        "x-max-body-bytes": settings_body},
+                "delete": {"summary": "Forget one site's settings and dismissed flags",
+                           "security": [{"bearer": []}],
+                           "responses": {"204": {"description": "Gone (or never there)"},
+                                         **_errors(401, 403, 422, 429, 503)}},
+            },
+            "/v1/settings/{domain}/dismissed": {
+                "parameters": [_DOMAIN],
+                "post": {"summary": "Hide one flag on this site and its subdomains",
+                         "security": [{"bearer": []}],
+                         "requestBody": {"required": True, **_json(schemas.Dismiss)},
+                         "responses": {"200": _site_settings,
+                                       **_errors(400, 401, 403, 413, 415, 422, 429, 503)},
+                         "x-max-body-bytes": settings_body},
+            },
+            "/v1/settings/{domain}/dismissed/{text_hash}": {
+                "parameters": [_DOMAIN, {"name": "text_hash", "in": "path", "required": True,
+                                         "schema": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}],
+                "delete": {"summary": "Show a dismissed flag again",
+                           "security": [{"bearer": []}],
+                           "responses": {"204": {"description": "Shown again (or never dismissed)"},
+                                         **_errors(401, 403, 422, 429, 503)}},
+            },
             "/healthz": {"get": {"summary": "The process is up",
                                  "responses": {"200": {"description": "Up", **_json(schemas.Health)}}}},
             "/readyz": {"get": {"summary": "Model loaded; Redis reachable or degraded",
@@ -60,10 +119,14 @@ def build_spec(max_body: int) -> dict:
                                  "responses": {"200": {"description": "Prometheus text format",
                                                        "content": {"text/plain": {}}}}}},
         },
-        "components": {"schemas": defs["$defs"]},
+        "components": {"schemas": defs["$defs"],
+                       "securitySchemes": {"bearer": {
+                           "type": "http", "scheme": "bearer",
+                           "description": "The install token from POST /v1/installs"}}},
     }
 
 
 @bp.get("/openapi.json")
 def openapi():
-    return build_spec(current_app.config["CLAIMFLAG"].MAX_BODY_BYTES)
+    config = current_app.config["CLAIMFLAG"]
+    return build_spec(config.MAX_BODY_BYTES, config.SETTINGS_MAX_BODY_BYTES)

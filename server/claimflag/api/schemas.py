@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 Kind = Literal["claim", "disclosure"]
 ClaimType = Literal["statistic", "quote", "attribution", "unnamed_source", "causal",
                     "comparison", "prediction", "event"]
 DisclosureType = Literal["sponsored", "affiliate", "political_ad", "opinion_disclaimer",
                          "advice_disclaimer", "syndication", "press_release", "ai_generated"]
+FlagType = Literal[ClaimType.__args__ + DisclosureType.__args__]   # one enum: errors name the item
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
+
+
+def _omittable(unique: bool = False, **kwargs):
+    """A field that may be left out (meaning: inherit) but, when sent, is never null."""
+    def schema(field_schema: dict) -> None:
+        field_schema.pop("default", None)
+        if unique:
+            field_schema["uniqueItems"] = True
+    return Field(default=None, json_schema_extra=schema, **kwargs)
 
 
 class BlockIn(Strict):
@@ -36,6 +47,9 @@ class SpanOut(Strict):
     score: float = Field(ge=0, le=1)
     label: str
     note: str = Field(max_length=160)
+    text_hash: str = _omittable(pattern=r"^[0-9a-f]{40}$",
+                                description="Present when the request carried a token: what "
+                                            "POST /v1/settings/{domain}/dismissed takes to hide this flag.")
 
 
 class BlockOut(Strict):
@@ -74,3 +88,62 @@ class Ready(Strict):
     status: Literal["ready", "degraded"]
     model: str
     redis: Literal["ok", "down"]
+
+
+# -- installs and settings --------------------------------------------------
+
+TextHash = Annotated[str, Field(pattern=r"^[0-9a-f]{40}$")]
+
+
+class InstallCreated(Strict):
+    token: str = Field(description="The install's bearer token; shown once, stored only as a hash.")
+
+
+def _unique(values):
+    if values is not None and len(set(values)) != len(values):
+        raise PydanticCustomError("unique", "must not repeat a value")
+    return values
+
+
+class Preferences(Strict):
+    """A site's (or the defaults') own settings; a field left out is inherited."""
+
+    enabled: bool = _omittable(description="false: no analysis at all on this site")
+    kinds: list[Kind] = _omittable(unique=True, max_length=2,
+                                   description="[] shows nothing (the site stays enabled)")
+    min_score: float = _omittable(ge=0, le=1, description="Claims scoring below this are not shown")
+    muted_types: list[FlagType] = _omittable(unique=True, max_length=16)
+
+    _unique_lists = field_validator("kinds", "muted_types")(_unique)
+
+
+class Effective(Strict):
+    enabled: bool
+    kinds: list[Kind]
+    min_score: float = Field(ge=0, le=1)
+    muted_types: list[FlagType]
+
+
+class SiteSettings(Strict):
+    domain: str = Field(description="Canonical ASCII (IDNA) host, or _defaults")
+    unicode: str = Field(description="The host as a person reads it")
+    settings: Preferences
+    dismissed: list[TextHash]
+    effective: Effective = Field(description="What applies here after inheritance")
+
+
+class SettingsLimits(Strict):
+    max_domains: int
+    max_dismissed: int
+    min_score_default: float = Field(ge=0, le=1)
+    min_score_floor: float = Field(ge=0, le=1, description="No claim scores below this are kept")
+
+
+class AllSettings(Strict):
+    defaults: SiteSettings
+    domains: list[SiteSettings]
+    limits: SettingsLimits
+
+
+class Dismiss(Strict):
+    text_hash: TextHash
