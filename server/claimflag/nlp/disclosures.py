@@ -11,7 +11,9 @@ block:
 - ``start``: it opens the sentence, after leading punctuation or a label such
   as "Disclosure:" ("Paid for by ...", "Reprinted with permission ...");
 - ``framed``: the sentence speaks about itself: "this post", "I", "we", "the
-  author", "here" ("This article was originally published on ...");
+  author", "here" ("This article was originally published on ..."); the
+  context group ``self_content`` is the stronger kind without "I" and "we",
+  which speeches and news stories use as much as disclosures do;
 - ``standalone``: the sentence is its whole block, a short line ("Sponsored",
   "Source: Substack");
 - ``whole``: the cue is the whole sentence, save punctuation (a label line);
@@ -333,8 +335,8 @@ class DisclosureFinder:
                 if start == self._lead(sent, 0) - sent.start:
                     info.content_start = max(info.content_start, hit.end)
                     info.groups.add("frame")
-            else:  # a context group: "frame", "political", ...
-                info.groups.add(entry["group"])
+            else:  # context groups: "frame", "self_content", "political", ...
+                info.groups.update(entry.get("groups") or [entry["group"]])
         info.content_start = self._lead(sent, max(info.content_start - sent.start, 0))
         return info
 
