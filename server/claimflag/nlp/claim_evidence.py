@@ -155,7 +155,7 @@ OPINION_OPENERS = re.compile(
 EVALUATIVE = {
     "disgrace", "outrage", "shame", "scandal", "betrayal", "disaster", "joke", "farce", "mistake",
     "failure", "travesty", "insult", "catastrophe", "embarrassment", "nonsense", "triumph",
-    "masterpiece", "tragedy", "abomination", "fiasco", "con", "sham", "mess",
+    "masterpiece", "tragedy", "abomination", "fiasco", "con", "sham", "mess", "slap", "bore",
     "shameful", "disgraceful", "ridiculous", "absurd", "unacceptable", "outrageous", "appalling",
     "wrong", "right", "great", "wonderful", "terrible", "awful", "brilliant", "pathetic",
     "embarrassing", "insane", "crazy", "sad", "obvious", "important", "vital", "essential",
@@ -402,7 +402,10 @@ def _source_phrase(tok: Token) -> Span:
     left = min((c.left_edge.i for c in tok.lefts if c.dep_ not in ("punct", "cc", "mark")), default=tok.i)
     right = tok.i
     for child in tok.rights:
-        if child.dep_ in ("relcl", "acl", "punct", "cc", "conj") and child.dep_ != "appos":
+        if child.dep_ == "punct" and child.i == right + 1 and any(
+                c.dep_ == "appos" and c.i > child.i for c in tok.rights):
+            continue                                        # ", Neil Ahern," follows
+        if child.dep_ in ("relcl", "acl", "punct", "cc", "conj"):
             if child.dep_ == "conj":                        # "Kyiv and its allies"
                 right = child.right_edge.i if child.right_edge.i - left < 8 else right
             break
@@ -454,7 +457,15 @@ def _figures(doc: Doc) -> list[Span]:
             if ent.start > 0 and doc[ent.start - 1].lower_ in ("the", "these", "those", "both", "all", "its", "their", "his", "her"):
                 continue
         found.append(ent)
-    return found
+    for tok in doc:                                     # numbers the NER missed
+        if tok.pos_ == "NUM" and not tok.ent_type_ and (tok.like_num and any(c.isdigit() for c in tok.text)
+                                                        or tok.dep_ == "nummod" and tok.lower_ not in NUMBER_WORDS):
+            near = doc[max(tok.i - 1, 0): tok.i + 2].text
+            if not (tok.i == 0 and len(doc) > 1 and doc[1].text in ".)") \
+                    and not re.search(r"\b" + _MONTHS + r"\b", near, re.I) \
+                    and not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
+                found.append(doc[tok.i: tok.i + 1])         # not "1 June", not "2024"
+    return sorted(found, key=lambda s: s.start)
 
 
 def _figure_phrase(ent: Span) -> Span:
@@ -465,6 +476,9 @@ def _figure_phrase(ent: Span) -> Span:
     start, end = ent.start, ent.end
     root = ent.root
     counted = False
+    if end + 1 < len(doc) and doc[end].lower_ == "in" and doc[end + 1].like_num:
+        end += 2                                                  # 1 in 5 pupils
+        root = doc[end - 1]
     if root.dep_ in ("nummod", "quantmod") and root.head.i >= end and root.head.i - end <= 3:
         end, root, counted = root.head.i + 1, root.head, True     # 379 passengers
     of = next((c for c in root.rights if c.dep_ == "prep" and c.lower_ == "of" and c.i == end), None)
@@ -665,8 +679,8 @@ def _comparison(doc: Doc, sources: list[Source]) -> Evidence | None:
                     or other.lower_ in ("a", "an", "ever", "usual", "expected", "planned"):
                 continue                                   # "more than 300", not a comparison
             compared = tok.head if tok.head.tag_ in ("JJR", "RBR") else doc[max(tok.i - 1, 0)]
-            clause = compared.head if compared.dep_ in ("acomp", "advmod", "amod", "dobj") else compared
-            subj = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subj = next((c for a in [compared, *compared.ancestors] for c in a.children
+                         if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
             than = _trim(doc[tok.i + 1: _clause_end(doc, tok.i + 1, limit=8)])
             first = _noun_phrase(subj, prep=True) if subj is not None and subj.pos_ != "PRON" \
                 else doc[compared.left_edge.i: compared.i + 1]
@@ -707,7 +721,8 @@ def _attribution(doc: Doc, sources: list[Source]) -> Evidence | None:
 def _event(doc: Doc, sources: list[Source]) -> Evidence:
     when = next((e for e in doc.ents if e.label_ in ("DATE", "TIME") and SPECIFIC_DATE.search(e.text)),
                 None) or next((e for e in doc.ents if e.label_ in ("DATE", "TIME")), None)
-    where = next((e for e in doc.ents if e.label_ in PLACE_ENTS and e.root.tag_ != "JJ"), None)
+    where = next((e for e in doc.ents if e.label_ in PLACE_ENTS and e.root.tag_ != "JJ"), None) \
+        or _place_phrase(doc)
     root = _root(doc)
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     actor = _noun_phrase(subj) if subj is not None and subj.pos_ != "PRON" else None
@@ -727,6 +742,20 @@ def _event(doc: Doc, sources: list[Source]) -> Evidence:
 
 
 # ---------------------------------------------------------------- spans
+
+
+def _place_phrase(doc: Doc) -> Span | None:
+    """'off Skellig Point', 'near Millbridge': a proper name after a place
+    preposition, when the NER gave no place."""
+    for tok in doc[:-1]:
+        if tok.lower_ in ("in", "at", "near", "off", "outside", "inside", "across", "from"):
+            end = tok.i + 1
+            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ not in (
+                    "PERSON", "DATE", "TIME", "NORP"):
+                end += 1
+            if end > tok.i + 1:
+                return doc[tok.i + 1: end]
+    return None
 
 
 def _overlaps(a: Span, b: Span) -> bool:
