@@ -79,8 +79,18 @@ def test_article_claim_after_emoji_is_highlighted_and_hover_shows_tooltip(browse
     # No change to the page's nodes: the paragraph is still one Text node.
     assert page.evaluate("document.getElementById('claim').childNodes.length") == 1
 
-    page.mouse.move(*point_on(page, "claim", CLAIM))
+    layout = "JSON.stringify([...document.querySelectorAll('body *')].map(e => e.getBoundingClientRect().toJSON()))"
+    point = point_on(page, "claim", CLAIM)
+    before = page.evaluate(layout)
+    page.mouse.move(*point)
     tip = wait_tooltip(page)
+    # No layout shift from the highlights or the tooltip (fixed, outside <body>).
+    assert page.evaluate(layout) == before
+    # The body is exactly what the server sent, node for node.
+    assert page.evaluate("""async () => {
+        const fresh = new DOMParser().parseFromString(await (await fetch(location.href)).text(), 'text/html');
+        return fresh.body.innerHTML === document.body.innerHTML;
+    }""")
     assert tip["mode"] == "open"
     assert tip["label"]
     assert "1,240" in tip["note"]
