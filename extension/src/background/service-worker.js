@@ -42,10 +42,10 @@ function ensureToken(settings, { force = false } = {}) {
 
 // ---- settings mirror on the server (best effort) ---------------------------
 
-async function mirrorSite(host) {
+async function mirrorSite(host, { doc: given } = {}) {
   const settings = await loadSettings();
   if (!settings.token || !host) return;
-  const doc = settings.sites[host];
+  const doc = given ?? settings.sites[host];
   try {
     if (doc) await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'PUT', body: doc, token: settings.token, timeoutMs: 5000 });
     else await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'DELETE', token: settings.token, timeoutMs: 5000, okStatuses: [200, 204, 404] });
@@ -82,6 +82,7 @@ async function analyzeNow(msg) {
   const kinds = Array.isArray(msg.kinds) ? msg.kinds : site.doc.kinds;
   let token = await ensureToken(settings);
   const out = { model: '', notes: [], counts: {}, blocks: [] };
+  let repaired = false;
   for (const batch of splitBatches(msg.blocks)) {
     const body = { url: msg.url, blocks: batch.map(({ id, text }) => ({ id, text })), kinds };
     let res;
@@ -101,8 +102,20 @@ async function analyzeNow(msg) {
         return failFrom(err);
       }
     }
-    const value = res.body;
+    let value = res.body;
     if (!validAnalyzeResponse(value)) return fail('bad_response', 'the service answered something unexpected');
+    if (value.disabled && token && !repaired) {
+      // The extension's settings are the truth and say "on": the server's copy is
+      // stale (or a switch-on is still on its way). Copy ours over and ask again, once.
+      repaired = true;
+      await mirrorSite(site.source === 'site' ? site.rule : host, { doc: site.doc });
+      try {
+        value = (await request(settings.serviceUrl, '/v1/analyze', { method: 'POST', body, token })).body;
+      } catch (err) {
+        return failFrom(err);
+      }
+      if (!validAnalyzeResponse(value)) return fail('bad_response', 'the service answered something unexpected');
+    }
     if (value.disabled) return ok({ disabled: true, blocks: [], notes: [] });
     out.model = value.model ?? out.model;
     for (const n of value.page?.notes ?? []) if (typeof n === 'string' && !out.notes.includes(n)) out.notes.push(n);
