@@ -135,6 +135,16 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"^(?:advertisement|advertising|ad|sponsored|promoted|paid content|story continues below"
     r"(?: advertisement)?|continue reading(?: (?:below|the main story))?|scroll to continue"
     r"(?: with content)?|article continues (?:below|after (?:this )?advertisement))" + _END,
+    # notices about the page itself
+    r"^this (?:article|story|post|page|piece) (?:is (?:more than|over) \w+ (?:years?|months?|days?) old|"
+    r"(?:has been|was) (?:updated|corrected|amended|edited))",
+    r"\bfree (?:articles?|stories|reads) (?:left|remaining)\b|^you have \w+ (?:free )?(?:articles?|stories)\b",
+    r"^all times (?:are|in)\b|^(?:terms|t&cs?) (?:and conditions )?apply\b|^prices correct at\b",
+    r"^please (?:enable|log in|sign in|subscribe|note|wait|try again|turn off|disable|update|refresh)\b",
+    r"\bjavascript\b|\byour browser\b|^(?:something went wrong|oops|loading|sorry, (?:something|we))\b",
+    r"^(?:was this (?:article|page|story) (?:helpful|useful)|thanks for reading|have a (?:news )?tip)\b",
+    r"^(?:additional|extra|further) reporting by\b|^(?:contact|email|write to) (?:the author|us|me)\b",
+    r"^image \d+ of \d+$|^\d+ (?:shares?|likes?|views?|replies)$",
     # tables of contents, tags
     r"^(?:table of )?contents\s*:?\s*$|^in this (?:article|story|guide|section)\s*:?\s*$",
     r"^(?:chapter|part|section|appendix|step)\s+(?:[\divxlc]+|one|two|three|four|five|six|seven|"
@@ -189,6 +199,10 @@ class ClaimEvidence:
     def __call__(self, doc: Doc) -> Doc:
         doc._.claim_evidence = None if _is_furniture_or_opinion(doc) else _evidence(doc)
         return doc
+
+    def pipe(self, docs, batch_size: int = 64):
+        for doc in docs:
+            yield self(doc)
 
 
 # ---------------------------------------------------------------- the veto
@@ -721,7 +735,8 @@ def _attribution(doc: Doc, sources: list[Source]) -> Evidence | None:
 def _event(doc: Doc, sources: list[Source]) -> Evidence:
     when = next((e for e in doc.ents if e.label_ in ("DATE", "TIME") and SPECIFIC_DATE.search(e.text)),
                 None) or next((e for e in doc.ents if e.label_ in ("DATE", "TIME")), None)
-    where = next((e for e in doc.ents if e.label_ in PLACE_ENTS and e.root.tag_ != "JJ"), None) \
+    where = next((e for e in doc.ents if e.label_ in PLACE_ENTS and e.root.tag_ != "JJ"
+                  and e.root.dep_ != "amod"), None) \
         or _place_phrase(doc)
     root = _root(doc)
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -771,16 +786,20 @@ def _noun_phrase(tok: Token, prep: bool = False) -> Span:
                default=tok.i)
     right = tok.i
     of = next((c for c in tok.rights if c.dep_ == "prep" and (prep or c.lower_ == "of")), None)
-    if of is not None and of.right_edge.i - left <= 7:
-        right = of.right_edge.i
+    if of is not None:
+        obj = next((c for c in of.children if c.dep_ == "pobj"), None)
+        end = of.right_edge.i if of.right_edge.i - left <= 7 else obj.i if obj is not None else of.i
+        right = end if end - left <= 7 and end > of.i else right    # composition of the delegation
     for child in tok.rights:
         if child.dep_ in ("compound", "appos") and child.right_edge.i - left <= 7 and child.i == right + 1:
             right = child.right_edge.i
+        elif child.dep_ == "conj" and child.right_edge.i - left <= 9 and child.left_edge.i <= right + 2:
+            right = child.right_edge.i                              # Putin and Donald Trump
     if left == 0 and doc[0].pos_ == "DET" and doc[0].text[:1].isupper() and left < right:
         left += 1
-    if right - left > 7:
+    if right - left > 9:
         left = max(left, tok.i - 5)
-        right = min(right, left + 7)
+        right = min(right, left + 9)
     return _trim(doc[left: right + 1])
 
 
