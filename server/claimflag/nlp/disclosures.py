@@ -143,6 +143,8 @@ NOTES = {
         "Marked as information only: the site takes no responsibility for decisions you base on it.",
     ("advice_disclaimer", "investment_risk"):
         "A standard investment warning: past returns do not predict future ones and you could lose money.",
+    ("advice_disclaimer", "health_claims"):
+        "A standard supplement warning: no regulator has checked these health claims, and the product is not proven to treat disease.",
     ("advice_disclaimer", "own_research"):
         "\"Do your own research\": the writer takes no responsibility; check the facts and the risks yourself.",
     ("syndication", "republished"):
@@ -177,6 +179,7 @@ _FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl"
 _NAME_PUNCT = {"&", "-", "'", "’", "+"}
 # Words between a cue and the name it introduces ("permission from The Atlantic").
 _NAME_LEAD = {"from", "of", "by", "on", "in", "at", "via", "with", "to", ":", "-", "–", "—", "|"}
+_SEPARATOR = r"^[:|/\-–—]+$"
 _WILDCARD = re.compile(r"^_(\{\d*,\d*\}|[*+?])$")
 
 
@@ -193,7 +196,8 @@ def _compile_pattern(text: str) -> list[dict]:
     a trailing ``?`` makes a token optional; ``_{0,3}`` is up to three tokens
     of anything; ``=Word`` matches the exact text; ``re:X`` the lower-case
     text by regular expression, ``RE:X`` the exact text; ``@title``,
-    ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag.
+    ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag, and
+    ``@sep`` a label separator (":", "|", "-", "/").
     """
     tokens = []
     for part in text.split():
@@ -213,7 +217,7 @@ def _compile_pattern(text: str) -> list[dict]:
         elif part.startswith("@") and len(part) > 1:
             spec = {"title": {"IS_TITLE": True}, "num": {"LIKE_NUM": True},
                     "punct": {"IS_PUNCT": True}, "url": {"LIKE_URL": True},
-                    "any": {}}[part[1:]]
+                    "sep": {"TEXT": {"REGEX": _SEPARATOR}}, "any": {}}[part[1:]]
         elif "|" in part:
             spec = {"LOWER": {"IN": part.split("|")}}
         else:
@@ -289,6 +293,11 @@ class DisclosureFinder:
         self._stop_before = self._stop_after | {w for e in stops for w in e.get("before_words", [])}
         self._key_index = {self.nlp.vocab.strings[f"{self.name}:{i}"]: i
                            for i in range(len(self._entries))}
+        self._cue_gate = _CueGate(
+            [(p if isinstance(p, list) else _compile_pattern(p))
+             for e in self._entries if e["role"] == "cue" for p in e.get("patterns", [])],
+            [[t.lower_ for t in self.nlp.make_doc(p)]
+             for e in self._entries if e["role"] == "cue" for p in e.get("phrases", [])])
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
@@ -308,7 +317,10 @@ class DisclosureFinder:
         flags = [] if doc._.disclosure_flags is None else list(doc._.disclosure_flags)
         block_start, block_end = strip_span(doc.text, 0, len(doc.text))
         sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+        gate = self._cue_gate.for_doc(doc)
         for sent in sents:
+            if not gate(sent):
+                continue   # no cue can match: the Matcher would find no hit
             flag = self._judge(doc, sent, (block_start, block_end), len(sents))
             if flag is not None:
                 flags.append(flag)
@@ -441,6 +453,73 @@ class DisclosureFinder:
         first, last = min(picked), max(picked)
         return doc[first].idx, doc[last].idx + len(doc[last])
 
+
+class _CueGate:
+    """A cheap necessary condition for a cue hit, checked before the Matcher.
+
+    Most sentences hold no cue, and the Matcher with its wildcards costs far
+    more per sentence than a set lookup. A pattern can only match a sentence
+    that holds, for each of its required tokens given by word (``LOWER``,
+    ``ORTH``/``TEXT``, ``IN`` lists) or by regular expression, at least one
+    token that fits. Sentences that fail this for every cue pattern and
+    phrase are skipped: ``_judge`` would return None for them anyway, so the
+    flags are exactly the same.
+    """
+
+    def __init__(self, patterns: list[list[dict]], phrases: list[list[str]]):
+        self.needs: list[tuple] = []      # per pattern: its required token tests
+        for pattern in patterns:
+            tests = tuple(t for t in (self._test(spec) for spec in pattern) if t is not None)
+            self.needs.append(tests)
+        for words in phrases:
+            self.needs.append(tuple(("LOWER", frozenset([w])) for w in words))
+        # A pattern with no test at all could match anywhere.
+        self.always = any(not tests for tests in self.needs)
+
+    @staticmethod
+    def _test(spec: dict):
+        if spec.get("OP") not in (None, "+"):
+            return None                   # optional, repeated from zero or negated
+        for attr, key in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                return key, frozenset([value])
+            if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
+                return key, frozenset(value["IN"])
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str) and len(value) == 1:
+                return key + "_RE", re.compile(value["REGEX"])
+        return None
+
+    def for_doc(self, doc: Doc):
+        """A test of one sentence of ``doc``: may a cue match in it?"""
+        if self.always:
+            return lambda sent: True
+        lower = {t.lower_ for t in doc}
+        orth = {t.text for t in doc}
+        # Patterns that cannot match anywhere in the block are dropped first.
+        live = [tests for tests in self.needs if self._holds(tests, lower, orth)]
+        if not live:
+            return lambda sent: False
+
+        def gate(sent: Span) -> bool:
+            s_lower = {t.lower_ for t in sent}
+            s_orth = {t.text for t in sent}
+            return any(self._holds(tests, s_lower, s_orth) for tests in live)
+        return gate
+
+    @staticmethod
+    def _holds(tests: tuple, lower: set[str], orth: set[str]) -> bool:
+        for kind, value in tests:
+            if kind == "LOWER":
+                ok = not value.isdisjoint(lower)
+            elif kind == "ORTH":
+                ok = not value.isdisjoint(orth)
+            else:
+                words = lower if kind == "LOWER_RE" else orth
+                ok = any(value.search(w) for w in words)
+            if not ok:
+                return False
+        return True
 
 
 def _default_patterns() -> dict[str, list[dict]]:
