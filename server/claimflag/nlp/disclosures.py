@@ -25,7 +25,8 @@ block:
 conditions. Context patterns (``data/disclosure_context.jsonl``) give the
 frames, label prefixes, context groups and *vetoes*: a veto in a sentence
 drops the cues of the types (or the cue ids) it names ("the company said in
-a press release", "co-sponsored the bill").
+a press release", "co-sponsored the bill"), unless the context group named
+by its ``unless`` occurs too.
 
 Patterns are written in a small token notation, one pattern per string
 (``_compile_pattern``); a plain spaCy Matcher token list works as well.
@@ -240,8 +241,10 @@ class _Sentence:
     span: Span
     hits: list[_Hit] = field(default_factory=list)
     groups: set[str] = field(default_factory=set)
+    vetoes: list[dict] = field(default_factory=list)
     vetoed: set[str] = field(default_factory=set)
-    content_start: int = 0
+    first_start: int = 0      # first token that is not leading punctuation
+    content_start: int = 0    # ... and not a label such as "Disclosure:"
 
 
 class DisclosureFinder:
@@ -342,14 +345,18 @@ class DisclosureFinder:
             if role == "cue":
                 info.hits.append(hit)
             elif role == "veto":
-                info.vetoed.update(entry.get("cues") or entry.get("types", TYPES))
+                info.vetoes.append(entry)
             elif role == "prefix":
                 if start == self._lead(sent, 0) - sent.start:
                     info.content_start = max(info.content_start, hit.end)
                     info.groups.add("frame")
             else:  # context groups: "frame", "self_content", "political", ...
                 info.groups.update(entry.get("groups") or [entry["group"]])
+        info.first_start = self._lead(sent, 0)
         info.content_start = self._lead(sent, max(info.content_start - sent.start, 0))
+        for entry in info.vetoes:
+            if entry.get("unless") not in info.groups:
+                info.vetoed.update(entry.get("cues") or entry.get("types", TYPES))
         return info
 
     @staticmethod
@@ -405,7 +412,7 @@ class DisclosureFinder:
         if isinstance(condition, list):
             return all(self._holds(c, hit, info, state) for c in condition)
         if condition == "start":
-            return hit.start == info.content_start
+            return hit.start in (info.first_start, info.content_start)
         if condition == "whole":
             return hit.start == info.content_start and not any(
                 not (t.is_punct or t.is_space) for t in info.span.doc[hit.end:info.span.end])
