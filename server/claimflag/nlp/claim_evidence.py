@@ -42,6 +42,10 @@ PEOPLE_SOURCES = {
     "diplomat", "aide", "commentator", "activist", "lawyer", "campaigner", "historian",
     "specialist", "authority", "some", "many", "others", "officer", "employee", "staff",
 }
+# Bodies that can find or show things: "regulators found", "the ministry said".
+BODY_SOURCES = {"regulator", "inspector", "auditor", "watchdog", "agency", "ministry", "department",
+                "council", "commission", "committee", "court", "police", "union", "company", "government",
+                "team", "panel", "inquiry", "board", "office", "spokesperson", "spokesman", "spokeswoman"}
 # Not "figures" or "data": "figures show 3,000 jobs went" is a statistic.
 DOCUMENT_SOURCES = {"study", "report", "survey", "research", "poll", "analysis", "paper",
                     "document", "estimate", "review", "audit", "assessment", "model"}
@@ -100,12 +104,17 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"^(?:main |top |header |lead |file )?(?:photo(?:graph)?|picture|image|illustration|video|"
     r"graphic|credit|photo credit|image credit|pictured)s?\s*(?::|by\b|credit\b|courtesy\b|©)",
     r"\((?:photo|image|picture|credit|illustration)s?\s*(?::|by\b|credit\b|courtesy\b)",
-    r"(?:getty images|shutterstock|alamy|ap photo|\b(?:reuters|afp|ap|epa|pa|anadolu)\s*$|"
-    r"/\s*(?:reuters|afp|ap|epa|pa|getty|anadolu)\b)",
+    r"getty images|shutterstock|alamy|\bap photo\b|/\s*(?:reuters|afp|ap|epa|pa|getty|anadolu)\b|"
+    r"^\(?(?:reuters|afp|ap|epa|pa|anadolu)\)?\s*[-–—:]?$",
     # cookies, consent, legal
-    r"\bcookies?\b.*\b(?:consent|preferences|settings|policy|accept|agree|browsing|experience|"
-    r"personali[sz]e|partners|analytics)\b",
-    r"\b(?:we|this (?:site|website)|our (?:site|website|partners))\b.*\bcookies?\b",
+    # (site notices speak to the reader: "we", "our", "you"; a bakery's cookies do not)
+    r"^(?=.*\b(?:we|our|you|your|this (?:site|website))\b).*\bcookies?\b.*\b(?:consent|preferences|"
+    r"settings|policy|accept|agree|browsing|experience|personali[sz]e|partners|analytics)\b",
+    r"\b(?:we|this (?:site|website)|our (?:site|website|partners))\b (?:\w+ ){0,3}(?:use|uses|set|sets|"
+    r"store|place) (?:\w+ )?cookies\b",
+    r"^cookies? (?:settings|preferences|policy|notice|consent|choices)\b",
+    r"^by (?:continuing|using|browsing|clicking|staying)\b.*\b(?:you )?(?:agree|consent|accept)\b",
+    r"^(?=.*\b(?:you|your)\b).*\b(?:agree|consent)\b.*\bcookies?\b",
     r"^(?:accept|reject|allow|manage|decline)(?:\s+all)?(?:\s+(?:cookies|preferences|settings|"
     r"choices|options))?" + _END,
     r"^(?:privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie policy|do not sell)",
@@ -118,9 +127,10 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"^follow\s+(?:[\w@.'’-]+\s+){0,4}on\s+" + _SOCIAL + r"\b",
     r"^(?:subscribe|sign up|sign in|log in|log out|register|join now|join today|become a member|"
     r"already a (?:subscriber|member)|create (?:an|a free) account|get (?:our|the) (?:app|newsletter))\b",
-    r"\b(?:subscribe|sign up)\s+(?:now|today|for|to (?:our|the|get))\b",
-    r"\bnewsletters?\b.*\b(?:sign up|subscribe|inbox|delivered|straight to)\b",
-    r"\b(?:unlimited|digital) access\b|\bsubscribers? only\b|\bfree trial\b",
+    r"(?:^|[.!:—–-]\s*)(?:subscribe|sign up|join)\s+(?:now|today|here)\b",
+    r"^(?=.*\b(?:we|our|you|your)\b).*\bnewsletters?\b.*\b(?:sign up|subscribe|inbox|straight to)\b",
+    r"^(?=.*\b(?:our|you|your)\b).*(?:\b(?:unlimited|digital) access\b|\bfree trial\b)|"
+    r"^subscribers? only\b",
     r"^(?:click|tap|swipe|scroll)\s+(?:here|to|for|down|up)\b",
     r"^(?:download|get) (?:our|the) app\b",
     # navigation and on-page controls
@@ -141,7 +151,7 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"\bfree (?:articles?|stories|reads) (?:left|remaining)\b|^you have \w+ (?:free )?(?:articles?|stories)\b",
     r"^all times (?:are|in)\b|^(?:terms|t&cs?) (?:and conditions )?apply\b|^prices correct at\b",
     r"^please (?:enable|log in|sign in|subscribe|note|wait|try again|turn off|disable|update|refresh)\b",
-    r"\bjavascript\b|\byour browser\b|^(?:something went wrong|oops|loading|sorry, (?:something|we))\b",
+    r"\byour browser\b|^(?:something went wrong|oops|loading|sorry, (?:something|we))\b",
     r"^(?:was this (?:article|page|story) (?:helpful|useful)|thanks for reading|have a (?:news )?tip)\b",
     r"^(?:additional|extra|further) reporting by\b|^(?:contact|email|write to) (?:the author|us|me)\b",
     r"^image \d+ of \d+$|^\d+ (?:shares?|likes?|views?|replies)$",
@@ -380,7 +390,8 @@ def _sources(doc: Doc) -> list[Source]:
 
 
 def _source_like(tok: Token) -> bool:
-    return tok.lemma_.lower() in PEOPLE_SOURCES | DOCUMENT_SOURCES or tok.pos_ in ("PROPN", "PRON") \
+    return tok.lemma_.lower() in PEOPLE_SOURCES | DOCUMENT_SOURCES | BODY_SOURCES \
+        or tok.pos_ in ("PROPN", "PRON") \
         or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
 
 
@@ -401,11 +412,11 @@ def _source_kind(span: Span) -> str:
         return "named"
     if lemma in PEOPLE_SOURCES:
         return "unnamed"
+    if lemma in DOCUMENT_SOURCES and not any(t.ent_type_ in ("ORG", "PERSON", "GPE") for t in span):
+        return "document"
     if head.tag_ == "NNS" and lemma != "police" and not any(
             t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE") or t.dep_ in ("det", "poss") for t in span):
         return "unnamed"                                # "insurers say", "Campaigners claim"
-    if lemma in DOCUMENT_SOURCES and not any(t.pos_ == "PROPN" for t in span):
-        return "document"
     return "named"
 
 
