@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { broaderHostnames, matchHost, normalizeHost, parseHostList } from '../src/shared/hostname.js';
 import {
-  defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, patchSite, removeSite, resolveSite,
+  defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, patchSite, removeSite, resolveSite, toServerDoc,
 } from '../src/shared/site-settings.js';
 import { LIMITS, mergeSplitBlocks, splitBatches, validAnalyzeResponse } from '../src/background/api-client.js';
 
@@ -85,18 +85,29 @@ test('removeSite drops only that entry', () => {
   assert.deepEqual(Object.keys(s.sites), ['b.com']);
 });
 
-test('spans are filtered client-side by kind, muted type and min_score', () => {
+test('spans are filtered client-side by kind, muted type and (claims only, as on the server) min_score', () => {
   const spans = [
     { kind: 'claim', type: 'statistic', score: 0.9 },
     { kind: 'claim', type: 'prediction', score: 0.9 },
     { kind: 'claim', type: 'event', score: 0.3 },
-    { kind: 'disclosure', type: 'affiliate', score: 0.99 },
+    { kind: 'disclosure', type: 'affiliate', score: 0.2 },
   ];
   const doc = { enabled: true, kinds: ['claim', 'disclosure'], min_score: 0.5, muted_types: ['prediction'] };
   assert.deepEqual(filterSpans(spans, doc).map((s) => s.type), ['statistic', 'affiliate']);
   assert.deepEqual(filterSpans(spans, { ...doc, kinds: ['disclosure'] }).map((s) => s.type), ['affiliate']);
   assert.deepEqual(filterSpans(spans, { ...doc, min_score: 0 }).map((s) => s.type), ['statistic', 'event', 'affiliate']);
+  // null: the service's default, which the service has already applied.
+  assert.deepEqual(filterSpans(spans, { ...doc, min_score: null }).map((s) => s.type), ['statistic', 'event', 'affiliate']);
   assert.deepEqual(filterSpans(spans, { ...doc, enabled: false }), []);
+});
+
+test('min_score defaults to the service default (null), which the server API gets by leaving it out', () => {
+  assert.equal(defaultSettings().defaults.min_score, null);
+  assert.equal(normalizeSettings({ defaults: { min_score: null } }).defaults.min_score, null);
+  assert.equal(normalizeSettings({ sites: { 'a.com': { min_score: 0.25 } } }).sites['a.com'].min_score, 0.25);
+  const doc = { enabled: true, kinds: ['claim'], min_score: null, muted_types: [] };
+  assert.deepEqual(toServerDoc(doc), { enabled: true, kinds: ['claim'], muted_types: [] });
+  assert.deepEqual(toServerDoc({ ...doc, min_score: 0.6 }).min_score, 0.6);
 });
 
 test('big pages are split into requests within the service limits, in order', () => {

@@ -5,7 +5,7 @@
 import { ext } from '../shared/ext.js';
 import { COMMANDS, fail, MSG, ok, PRIVILEGED } from '../shared/messages.js';
 import { normalizeHost } from '../shared/hostname.js';
-import { resolveSite } from '../shared/site-settings.js';
+import { resolveSite, toServerDoc } from '../shared/site-settings.js';
 import { ApiError, mergeSplitBlocks, request, splitBatches, validAnalyzeResponse } from './api-client.js';
 import { deleteSite, loadSettings, setOptions, setSite, updateSettings } from './settings.js';
 
@@ -28,6 +28,7 @@ function ensureToken(settings, { force = false } = {}) {
       const { status, body } = await request(settings.serviceUrl, '/v1/installs', { method: 'POST', body: {}, timeoutMs: 5000 });
       if (status === 201 && typeof body?.token === 'string' && body.token) {
         await updateSettings((s) => (s.serviceUrl === settings.serviceUrl ? { ...s, token: body.token } : s));
+        syncAll(); // the settings made before there was a token
         return body.token;
       }
     } catch {
@@ -41,17 +42,46 @@ function ensureToken(settings, { force = false } = {}) {
 }
 
 // ---- settings mirror on the server (best effort) ---------------------------
+// The extension's storage is the source of truth. With an install token, each
+// change is copied to the server's settings API (DESIGN.md) so that the service
+// applies the same rules; failures are ignored, since the extension filters
+// spans itself as well.
+
+const DEFAULTS_NAME = '_defaults';
 
 async function mirrorSite(host, { doc: given } = {}) {
   const settings = await loadSettings();
   if (!settings.token || !host) return;
-  const doc = given ?? settings.sites[host];
+  const doc = given ?? (host === DEFAULTS_NAME ? settings.defaults : settings.sites[host]);
+  const path = `/v1/settings/${encodeURIComponent(host)}`;
   try {
-    if (doc) await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'PUT', body: doc, token: settings.token, timeoutMs: 5000 });
-    else await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { method: 'DELETE', token: settings.token, timeoutMs: 5000, okStatuses: [200, 204, 404] });
+    if (doc) await request(settings.serviceUrl, path, { method: 'PUT', body: toServerDoc(doc), token: settings.token, timeoutMs: 5000 });
+    else await request(settings.serviceUrl, path, { method: 'DELETE', token: settings.token, timeoutMs: 5000, okStatuses: [200, 204, 404] });
   } catch {
-    // The local settings stay the truth; the extension filters spans itself.
+    // ignored: see above
   }
+}
+
+async function syncAll() {
+  const settings = await loadSettings();
+  if (!settings.token) return;
+  await mirrorSite(DEFAULTS_NAME);
+  for (const host of Object.keys(settings.sites)) await mirrorSite(host);
+}
+
+/** The service's default minimum claim score (for the popup's slider), cached for a day. */
+async function serviceMinScore(settings) {
+  const cached = await ext.storageGet('local', 'serviceInfo', null);
+  const fresh = cached && cached.serviceUrl === settings.serviceUrl && Date.now() - cached.at < 86400000;
+  if (!fresh && settings.token) {
+    request(settings.serviceUrl, '/v1/settings', { token: settings.token, timeoutMs: 3000 }).then(({ body }) => {
+      const minScore = Number(body?.limits?.min_score_default);
+      if (Number.isFinite(minScore)) {
+        ext.storageSet('local', { serviceInfo: { serviceUrl: settings.serviceUrl, minScore, at: Date.now() } });
+      }
+    }, () => {});
+  }
+  return cached?.serviceUrl === settings.serviceUrl ? cached.minScore : null;
 }
 
 // ---- analyze -----------------------------------------------------------------
@@ -198,7 +228,13 @@ async function handle(msg, sender) {
       const state = await ext.storageGet('session', tabKey(msg.tabId), null);
       const settings = await loadSettings();
       const site = state?.host ? resolveSite(settings, state.host) : null;
-      return ok({ tab: state, site, clickToAnalyse: settings.clickToAnalyse, serviceUrl: settings.serviceUrl });
+      return ok({
+        tab: state,
+        site,
+        clickToAnalyse: settings.clickToAnalyse,
+        serviceUrl: settings.serviceUrl,
+        serviceMinScore: await serviceMinScore(settings),
+      });
     }
     case MSG.SETTINGS_GET:
       return ok(await loadSettings());
@@ -209,6 +245,10 @@ async function handle(msg, sender) {
         // A different service: the old token means nothing there.
         await updateSettings((s) => ({ ...s, token: '' }));
         await ext.storageRemove('local', 'tokenAttempt');
+      } else if (after.token && after.token !== before.token) {
+        syncAll();
+      } else if (msg.patch?.defaults) {
+        mirrorSite(DEFAULTS_NAME);
       }
       return ok(await loadSettings());
     }

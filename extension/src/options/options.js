@@ -66,12 +66,12 @@ function renderDefaults() {
     i.addEventListener('change', () => set({ kinds: KINDS.filter((x) => $(`default-kind-${x}`).checked) }));
     return el('label', { className: 'check' }, i, k === 'claim' ? 'Check-worthy claims' : 'Sponsorship & disclosures');
   });
-  const score = el('input', { type: 'number', min: '0', max: '1', step: '0.05', value: String(d.min_score), id: 'default-min-score' });
-  score.addEventListener('change', () => set({ min_score: Number(score.value) }));
+  const score = el('input', { type: 'number', min: '0', max: '1', step: '0.05', value: d.min_score ?? '', placeholder: 'service default', id: 'default-min-score' });
+  score.addEventListener('change', () => set({ min_score: score.value === '' ? null : Number(score.value) }));
   $('defaults').replaceChildren(
     el('label', { className: 'check' }, enabled, 'Analyse new sites (switch off to opt in site by site)'),
     ...kindBoxes,
-    el('label', { htmlFor: 'default-min-score' }, 'Minimum score (0 = every flag, 1 = only the surest)'),
+    el('label', { htmlFor: 'default-min-score' }, 'Minimum claim score (empty = the service’s default; 0 = every claim, 1 = only the surest)'),
     score,
     el('details', {}, el('summary', {}, 'Muted types'), typeChecks(d, (p) => set(p))),
   );
@@ -95,8 +95,8 @@ function renderSites() {
       });
       return el('td', {}, i);
     });
-    const score = el('input', { type: 'number', min: '0', max: '1', step: '0.05', value: String(doc.min_score), ariaLabel: `Minimum score on ${host}` });
-    score.addEventListener('change', () => set({ min_score: Number(score.value) }));
+    const score = el('input', { type: 'number', min: '0', max: '1', step: '0.05', value: doc.min_score ?? '', placeholder: 'default', ariaLabel: `Minimum claim score on ${host}` });
+    score.addEventListener('change', () => set({ min_score: score.value === '' ? null : Number(score.value) }));
     const remove = el('button', { type: 'button' }, 'Remove');
     remove.addEventListener('click', () => call({ what: MSG.SITE_REMOVE, host }).then(() => saved(`Removed ${host}`)));
     const muted = el('details', {}, el('summary', {}, doc.muted_types.length ? `${doc.muted_types.length} muted` : 'none'), typeChecks(doc, set));

@@ -3,6 +3,7 @@
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
+import { FALLBACK_MIN_SCORE } from '../shared/site-settings.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,10 +77,13 @@ function render(value) {
     box.checked = doc.kinds.includes(kind);
     box.disabled = !doc.enabled;
   }
-  const sens = Math.round((1 - doc.min_score) * 100);
+  const minScore = doc.min_score ?? value.serviceMinScore ?? FALLBACK_MIN_SCORE;
+  const sens = Math.round((1 - minScore) * 100);
   if (document.activeElement !== $('sensitivity')) $('sensitivity').value = String(sens);
   $('sensitivity').disabled = !doc.enabled;
-  $('sensitivity-out').textContent = `(flags scoring ${doc.min_score.toFixed(2)} or more)`;
+  $('sensitivity-out').textContent = doc.min_score === null
+    ? '(the service’s default)'
+    : `(claims scoring ${doc.min_score.toFixed(2)} or more)`;
 
   const waiting = doc.enabled && (tab.reason === 'click-to-analyse' || status === 'error');
   $('analyse').hidden = !waiting;
@@ -120,7 +124,7 @@ function wire() {
   let t = 0;
   $('sensitivity').addEventListener('input', (e) => {
     const minScore = Math.round(100 - Number(e.target.value)) / 100;
-    $('sensitivity-out').textContent = `(flags scoring ${minScore.toFixed(2)} or more)`;
+    $('sensitivity-out').textContent = `(claims scoring ${minScore.toFixed(2)} or more)`;
     clearTimeout(t);
     t = setTimeout(() => setSite({ min_score: minScore }), 200);
   });

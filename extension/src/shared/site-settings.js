@@ -10,7 +10,11 @@
 // }
 //
 // SiteDoc is the server's settings document (DESIGN.md):
-//   { enabled: bool, kinds: ["claim","disclosure"], min_score: 0..1, muted_types: [type, ...] }
+//   { enabled: bool, kinds: ["claim","disclosure"], min_score: 0..1 | null, muted_types: [type, ...] }
+//
+// As on the server, min_score applies to claims only (disclosures come from
+// cue rules, not a score), and null means "the service's default" (its claim
+// model's threshold), which the service applies before answering.
 
 import { matchHost, normalizeHost } from './hostname.js';
 
@@ -23,6 +27,9 @@ export const TYPES = Object.freeze({
 });
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8000';
+
+/** What the popup's slider shows for min_score null when the service has not said its default. */
+export const FALLBACK_MIN_SCORE = 0.37;
 
 /** Sites where pages are private by nature: off unless the user turns them on. */
 export const DEFAULT_SENSITIVE = Object.freeze([
@@ -40,7 +47,7 @@ export const DEFAULT_SENSITIVE = Object.freeze([
 ]);
 
 export function defaultSiteDoc() {
-  return { enabled: true, kinds: [...KINDS], min_score: 0.5, muted_types: [] };
+  return { enabled: true, kinds: [...KINDS], min_score: null, muted_types: [] };
 }
 
 export function defaultSettings() {
@@ -57,6 +64,8 @@ export function defaultSettings() {
 const ALL_TYPES = new Set([...TYPES.claim, ...TYPES.disclosure]);
 
 function clampScore(v, fallback) {
+  if (v === null) return null;
+  if (v === undefined || v === '') return fallback;
   const n = Number(v);
   if (!Number.isFinite(n)) return fallback;
   return Math.min(1, Math.max(0, Math.round(n * 100) / 100));
@@ -153,10 +162,17 @@ export function removeSite(settings, host) {
   return { ...settings, sites };
 }
 
-/** The spans a reader wants to see under `doc`: kind on, type not muted, score high enough. */
+/** The spans a reader wants to see under `doc`: kind on, type not muted, a claim's score high enough. */
 export function filterSpans(spans, doc) {
   if (!doc.enabled) return [];
   return spans.filter((s) => doc.kinds.includes(s.kind)
     && !doc.muted_types.includes(s.type)
-    && (typeof s.score !== 'number' || s.score >= doc.min_score));
+    && (s.kind !== 'claim' || doc.min_score === null || typeof s.score !== 'number' || s.score >= doc.min_score));
+}
+
+/** A SiteDoc as the server's settings API takes it: a null min_score is left out (inherited). */
+export function toServerDoc(doc) {
+  const out = { enabled: doc.enabled, kinds: [...doc.kinds], muted_types: [...doc.muted_types] };
+  if (doc.min_score !== null) out.min_score = doc.min_score;
+  return out;
 }
