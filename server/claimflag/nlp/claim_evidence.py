@@ -398,7 +398,8 @@ def _source_like(tok: Token) -> bool:
 def _drop_initial_article(span: Span) -> Span:
     """'The head of the White House' mid-note reads 'head of the White House'."""
     doc = span.doc
-    if span.start == 0 and len(span) > 1 and doc[0].pos_ == "DET" and doc[0].text[:1].isupper():
+    if span.start == 0 and len(span) > 1 and doc[0].pos_ == "DET" and doc[0].text[:1].isupper() \
+            and doc[1].pos_ != "PROPN":                 # but "The White House" keeps its article
         return doc[1: span.end]
     return span
 
@@ -753,11 +754,18 @@ def _event(doc: Doc, sources: list[Source]) -> Evidence:
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     actor = _noun_phrase(subj) if subj is not None and subj.pos_ != "PRON" else None
     spans = [actor] if actor is not None else []
-    template = "Reports an event involving {0}" if actor is not None else "Reports an event"
+    # An actor that opens the sentence opens the note, capital and all.
+    initial = actor is not None and actor.start_char == 0
+    template = "{0}" if initial else "Reports an event involving {0}" if actor is not None \
+        else "Reports an event"
     found = [s for s in (when, where) if s is not None and (actor is None or not _overlaps(s, actor))]
     if found:
         template += " (" + _join(len(spans), len(found)) + ")"
         spans += found
+    if initial:
+        return Evidence("event", "Factual claim", Note(
+            template + ": stated as fact with no source; check it against a second, independent report.",
+            _slots(*spans)))
     if not spans:
         claim = _trim(doc[root.left_edge.i: _clause_end(doc, root.i + 1, limit=8)])
         return Evidence("event", "Factual claim", Note(
@@ -790,8 +798,7 @@ def _overlaps(a: Span, b: Span) -> bool:
 
 def _noun_phrase(tok: Token, prep: bool = False) -> Span:
     """A short noun phrase for the token: its left modifiers, an 'of'
-    complement for partitive heads ("Part of the train"), no sentence-initial
-    capitalised article (it would read oddly mid-note)."""
+    complement ("Part of the train"), short conjuncts and appositions."""
     doc = tok.doc
     left = min((c.left_edge.i for c in tok.lefts if c.dep_ not in ("punct", "cc", "prep", "advmod")),
                default=tok.i)
@@ -806,8 +813,6 @@ def _noun_phrase(tok: Token, prep: bool = False) -> Span:
             right = child.right_edge.i
         elif child.dep_ == "conj" and child.right_edge.i - left <= 9 and child.left_edge.i <= right + 2:
             right = child.right_edge.i                              # Putin and Donald Trump
-    if left == 0 and doc[0].pos_ == "DET" and doc[0].text[:1].isupper() and left < right:
-        left += 1
     if right - left > 9:
         left = max(left, tok.i - 5)
         right = min(right, left + 9)
