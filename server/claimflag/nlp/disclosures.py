@@ -181,7 +181,7 @@ _NAME_PUNCT = {"&", "-", "'", "’", "+"}
 # Words between a cue and the name it introduces ("permission from The Atlantic").
 _NAME_LEAD = {"from", "of", "by", "on", "in", "at", "via", "with", "to", ":", "-", "–", "—", "|"}
 _SEPARATOR = r"^[:|/\-–—]+$"
-_WILDCARD = re.compile(r"^_(\{\d*,\d*\}|[*+?])$")
+_WILDCARD = re.compile(r"^([_~])(\{\d*,\d*\}|[*+?])$")
 
 
 def page_notes(types: Iterable[str]) -> list[str]:
@@ -195,7 +195,8 @@ def _compile_pattern(text: str) -> list[dict]:
 
     Tokens are separated by spaces. ``a|b`` matches either word (lower case);
     a trailing ``?`` makes a token optional; ``_{0,3}`` is up to three tokens
-    of anything; ``=Word`` matches the exact text; ``re:X`` the lower-case
+    of anything, ``~{0,3}`` up to three that are not punctuation (the cue
+    stays in one clause); ``=Word`` matches the exact text; ``re:X`` the lower-case
     text by regular expression, ``RE:X`` the exact text; ``@title``,
     ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag, and
     ``@sep`` a label separator (":", "|", "-", "/").
@@ -204,7 +205,8 @@ def _compile_pattern(text: str) -> list[dict]:
     for part in text.split():
         wild = _WILDCARD.match(part)
         if wild:
-            tokens.append({"OP": wild.group(1)})
+            tokens.append({"OP": wild.group(2)} if wild.group(1) == "_" else
+                          {"IS_PUNCT": False, "OP": wild.group(2)})
             continue
         op = None
         if len(part) > 1 and part.endswith("?"):
@@ -253,7 +255,7 @@ class DisclosureFinder:
     boundaries only (no tagger, parser or NER runs before it)."""
 
     def __init__(self, nlp: Language, name: str = "claimflag_disclosures", *,
-                 standalone_max_tokens: int = 8, name_max_tokens: int = 8,
+                 standalone_max_tokens: int = 6, name_max_tokens: int = 8,
                  frame_bonus: float = 0.03, edge_bonus: float = 0.03,
                  min_score: float = 0.5):
         self.nlp = nlp

@@ -35,7 +35,7 @@ def packaged_claim_model(threads: int = 1) -> ClaimModel:
     default_config={
         # A block of at most this many words that is one sentence is a
         # "standalone" line ("Sponsored", "Source: Substack").
-        "standalone_max_tokens": 8,
+        "standalone_max_tokens": 6,
         # Longest sponsor or outlet name a note quotes, in tokens.
         "name_max_tokens": 8,
         # Added to a cue's score when the sentence speaks about itself
