@@ -1,0 +1,116 @@
+// The orchestrator on a jsdom page with a fake extension API: what it sends to
+// the service worker, when, and what it does with the answers.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { JSDOM } from 'jsdom';
+
+const sent = []; // analyze messages, in order
+let inFlight = 0;
+let maxInFlight = 0;
+const storageListeners = [];
+let storedSettings = null;
+
+function answer(msg) {
+  return {
+    ok: true,
+    value: {
+      model: 'fake',
+      notes: ['A page note.'],
+      blocks: msg.blocks.map((b) => ({
+        id: b.id,
+        spans: /\d/.test(b.text)
+          ? [{ start: 0, end: b.text.length, kind: 'claim', type: 'statistic', score: 0.9, label: 'Figures', note: 'Check the figures.' }]
+          : [],
+      })),
+    },
+  };
+}
+
+before(() => {
+  globalThis.chrome = {
+    runtime: {
+      id: 'fake',
+      getURL: (p) => `chrome-extension://fake/${p}`,
+      onMessage: { addListener() {} },
+      async sendMessage(msg) {
+        if (msg.what !== 'analyze') return { ok: true, value: null };
+        sent.push(msg);
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await new Promise((r) => setTimeout(r, 30));
+        inFlight -= 1;
+        return answer(msg);
+      },
+    },
+    storage: {
+      local: { get: async () => ({ settings: storedSettings }) },
+      onChanged: { addListener: (fn) => storageListeners.push(fn) },
+    },
+  };
+});
+
+after(() => {
+  delete globalThis.chrome;
+});
+
+async function until(fn, ms = 3000) {
+  const end = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${fn}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('sends the page once, then only new blocks, debounced, one request at a time; off means nothing sent', async () => {
+  const { Orchestrator } = await import('../src/content/orchestrator.js');
+  const dom = new JSDOM('<body><h1>Live</h1><p>The council said 1,240 homes lost power.</p><div id="feed"></div></body>',
+    { url: 'https://news.example.com/live?session=secret#top', pretendToBeVisual: true });
+  const { window } = dom;
+  const html = window.document.documentElement;
+  const orch = new Orchestrator(window);
+  await orch.start();
+  await until(() => html.dataset.claimflag === 'ready' && sent.length === 1);
+  assert.deepEqual(sent[0].blocks.map((b) => b.text), ['Live', 'The council said 1,240 homes lost power.']);
+  assert.equal(sent[0].url, 'https://news.example.com/live', 'no query string or fragment');
+  assert.equal(html.dataset.claimflagClaims, '1');
+
+  // Four stories arrive in quick succession: one request with just those four.
+  const feed = window.document.getElementById('feed');
+  for (let i = 1; i <= 4; i += 1) {
+    const p = window.document.createElement('p');
+    p.textContent = `Story ${i} says ${i * 10} people were rescued.`;
+    feed.append(p);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await until(() => html.dataset.claimflagClaims === '5');
+  assert.equal(sent.length, 2);
+  assert.deepEqual(sent[1].blocks.map((b) => b.text), [1, 2, 3, 4].map((i) => `Story ${i} says ${i * 10} people were rescued.`));
+  assert.equal(maxInFlight, 1);
+
+  // A change while a request is in flight waits for it, then goes out alone.
+  const extra = window.document.createElement('p');
+  extra.textContent = 'Late story: 7 roads closed.';
+  feed.append(extra);
+  await until(() => sent.length === 3);
+  const late = window.document.createElement('p');
+  late.textContent = 'Later story: 8 bridges shut.';
+  feed.append(late);
+  await until(() => html.dataset.claimflagClaims === '7');
+  assert.equal(maxInFlight, 1);
+  assert.deepEqual(sent.slice(2).flatMap((m) => m.blocks.map((b) => b.text)),
+    ['Late story: 7 roads closed.', 'Later story: 8 bridges shut.']);
+
+  // Switching the site off clears everything and sends nothing more.
+  storedSettings = { sites: { 'example.com': { enabled: false } } };
+  for (const fn of storageListeners) fn({ settings: { newValue: storedSettings } }, 'local');
+  assert.equal(html.dataset.claimflag, 'disabled');
+  assert.equal(html.dataset.claimflagClaims, '0');
+  assert.equal(window.document.querySelectorAll('mark').length, 0);
+  const count = sent.length;
+  const p = window.document.createElement('p');
+  p.textContent = 'Ignored: 99 balloons.';
+  feed.append(p);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(sent.length, count);
+  window.close();
+});
