@@ -28,8 +28,8 @@ REPORTING_LEMMAS = {
     "add", "warn", "insist", "allege", "argue", "estimate", "find", "show", "reveal", "declare",
     "note", "explain", "accuse", "deny", "admit", "acknowledge", "believe", "suggest", "conclude",
     "predict", "forecast", "expect", "testify", "stress", "emphasise", "emphasize", "indicate",
-    "concede", "dispute", "assert", "maintain", "contend", "fear", "think", "agree", "point",
-    "demand", "urge", "pledge", "promise", "vow", "cite", "recall", "tell", "testify",
+    "concede", "dispute", "assert", "maintain", "contend", "fear", "think", "point", "demand",
+    "urge", "pledge", "promise", "vow", "cite",
 }
 # Verbs whose subject may be a thing, not a source: "the data show".
 EVIDENCE_LEMMAS = {"show", "indicate", "suggest", "reveal", "find", "point", "confirm"}
@@ -78,15 +78,21 @@ FUTURE = re.compile(r"\b(will|won't|shall|is (?:expected|set|likely|projected|fo
 _MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?"
 _AGO = r"\d+\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|h|days?|d|weeks?|months?|years?)\s+ago"
-_SOCIAL = r"(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|threads|bluesky|whatsapp|telegram|reddit|email)"
+_SOCIAL = (r"(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|threads|bluesky|whatsapp|"
+           r"telegram|reddit|email)")
 _END = r"\s*(?:[:»›>|•·\-–—…!.]\s*.*)?$"        # nothing, or a separator and anything
 FURNITURE_LINES = [re.compile(p, re.I) for p in (
     # bylines, author lines and bios
     r"^by\s+(?!(?:" + _DAYS + "|" + _MONTHS + r"|christmas|easter|then|now|noon|midnight|"
-    r"dawn|nightfall|lunchtime|the)\b)(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}\s*(?:$|,|\||and\b|&|in\b|for\b|-|–|—)",
-    r"^(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+)){0,3}\s*(?:,|\||is\s+(?:an?|the|our))\s*"
+    r"dawn|nightfall|lunchtime|the)\b)(?-i:[A-Z][\w.'’-]*)(?:\s+(?-i:[A-Z][\w.'’-]*)){0,3}"
+    r"\s*(?:$|,|\||and\b|&|in\b|for\b|-|–|—)",
+    # "Jane Roe, Staff Writer" (nothing after the role), "Jane Roe is a reporter covering ..."
+    r"^(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+)){0,3}\s*(?:,|\|)\s*(?:[\w-]+\s+){0,4}"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor|producer|photographer|"
+    r"journalist|staff)\b[\w\s,&|-]{0,30}$",
+    r"^(?!.*\d)(?-i:[A-Z][\w.'’-]+)(?:\s+(?-i:[A-Z][\w.'’-]+)){0,3}\s+is\s+(?:an?|the|our)\s+"
     r"(?:[\w-]+\s+){0,4}(?:writer|reporter|correspondent|editor|columnist|contributor|"
-    r"producer|photographer|journalist|staff)\b",
+    r"producer|photographer|journalist)\b",
     # dates, times and freshness
     r"^(?:last\s+)?(?:updated|published|posted|modified|edited|first published)(?:\s+(?:on|at))?\s*"
     r"[:\-–—]?\s*(?:\d|" + _DAYS + r"\b|" + _MONTHS + r"\b|yesterday|today|just now|an? \w+ ago|"
@@ -148,7 +154,8 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     # notices about the page itself
     r"^this (?:article|story|post|page|piece) (?:is (?:more than|over) \w+ (?:years?|months?|days?) old|"
     r"(?:has been|was) (?:updated|corrected|amended|edited))",
-    r"\bfree (?:articles?|stories|reads) (?:left|remaining)\b|^you have \w+ (?:free )?(?:articles?|stories)\b",
+    r"\bfree (?:articles?|stories|reads) (?:left|remaining)\b|"
+    r"^you have \w+ (?:free )?(?:articles?|stories)\b",
     r"^all times (?:are|in)\b|^(?:terms|t&cs?) (?:and conditions )?apply\b|^prices correct at\b",
     r"^please (?:enable|log in|sign in|subscribe|note|wait|try again|turn off|disable|update|refresh)\b",
     r"\byour browser\b|^(?:something went wrong|oops|loading|sorry, (?:something|we))\b",
@@ -470,28 +477,35 @@ def _quoted(doc: Doc) -> Span | None:
 
 
 def _figures(doc: Doc) -> list[Span]:
-    """Figure entities worth checking: digits, money, percentages, amounts,
-    counted words from three up; not 'the two countries' or 'one of'."""
+    """Figures worth checking: money, percentages, amounts, counts ("379",
+    "Seven people"), including numbers the NER missed; not "one of", not
+    "the two countries", not a list marker, a day of the month or a year."""
     found = []
     for ent in doc.ents:
-        if ent.label_ not in FIGURE_ENTS or (ent.start == 0 and len(doc) > 1 and doc[1].text in ".)"):
-            continue                                    # not a list marker "1."
-        digits = any(c.isdigit() for c in ent.text)
-        if ent.label_ == "CARDINAL" and not digits:
-            if ent.text.lower() in NUMBER_WORDS or ent.root.i + 1 < len(doc) and doc[ent.root.i + 1].lower_ == "of":
-                continue
-            if ent.start > 0 and doc[ent.start - 1].lower_ in ("the", "these", "those", "both", "all", "its", "their", "his", "her"):
+        if ent.label_ not in FIGURE_ENTS or _list_marker(ent[0]):
+            continue
+        if ent.label_ == "CARDINAL" and not any(c.isdigit() for c in ent.text):
+            after = doc[ent.root.i + 1].lower_ if ent.root.i + 1 < len(doc) else ""
+            before = doc[ent.start - 1].lower_ if ent.start else ""
+            if ent.text.lower() in NUMBER_WORDS or after == "of" or before in _DEFINITE:
                 continue
         found.append(ent)
-    for tok in doc:                                     # numbers the NER missed
-        if tok.pos_ == "NUM" and not tok.ent_type_ and (tok.like_num and any(c.isdigit() for c in tok.text)
-                                                        or tok.dep_ == "nummod" and tok.lower_ not in NUMBER_WORDS):
-            near = doc[max(tok.i - 1, 0): tok.i + 2].text
-            if not (tok.i == 0 and len(doc) > 1 and doc[1].text in ".)") \
-                    and not re.search(r"\b" + _MONTHS + r"\b", near, re.I) \
-                    and not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
-                found.append(doc[tok.i: tok.i + 1])         # not "1 June", not "2024"
+    for tok in doc:
+        if tok.pos_ != "NUM" or tok.ent_type_ or _list_marker(tok):
+            continue
+        if not (any(c.isdigit() for c in tok.text) or tok.dep_ == "nummod" and tok.lower_ not in NUMBER_WORDS):
+            continue
+        near = doc[max(tok.i - 1, 0): tok.i + 2].text
+        if not re.search(r"\b" + _MONTHS + r"\b", near, re.I) and not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
+            found.append(doc[tok.i: tok.i + 1])
     return sorted(found, key=lambda s: s.start)
+
+
+_DEFINITE = {"the", "these", "those", "both", "all", "its", "their", "his", "her"}
+
+
+def _list_marker(tok: Token) -> bool:
+    return tok.i == 0 and len(tok.doc) > 1 and tok.doc[1].text in ".)"
 
 
 def _figure_phrase(ent: Span) -> Span:
@@ -542,8 +556,9 @@ def _figure_phrase(ent: Span) -> Span:
 
 def _credit(template: str, spans: list, sources: list[Source], *, pronoun_ok: bool = False) -> str:
     """Adds ", per {n}" naming the first source that reads well after 'per'."""
-    source = next((s for s in sources if s.kind in ("named", "unnamed", "document")
-                   or (pronoun_ok and s.kind == "pronoun" and s.span.root.lower_ in ("him", "her", "them"))), None)
+    readable = ("named", "unnamed", "document")
+    source = next((s for s in sources if s.kind in readable or pronoun_ok and s.kind == "pronoun"
+                   and s.span.root.lower_ in ("him", "her", "them")), None)
     if source is None:
         return template
     spans.append(source.span)
@@ -553,6 +568,8 @@ def _credit(template: str, spans: list, sources: list[Source], *, pronoun_ok: bo
 def _prediction(doc: Doc, sources: list[Source]) -> Evidence | None:
     for match in FUTURE.finditer(doc.text):
         marker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if len(marker) == 1 and marker.root.pos_ not in ("AUX", "VERB"):
+            continue                                    # "the will of the people"
         verb = marker.root.head if marker.root.dep_ in ("aux", "auxpass") else marker.root
         # Only the sentence's own claim: not 'a conversation that will lead to'.
         if any(a.dep_ in ("relcl", "acl", "advcl", "pcomp") for a in [verb, *verb.ancestors]):
@@ -572,7 +589,7 @@ def _unnamed_source(doc: Doc, sources: list[Source]) -> Evidence | None:
     if source is None or any(s.kind == "named" for s in sources):
         return None
     spans = [source.span]
-    figures = [_figure_phrase(f) for f in _figures(doc)][:2]
+    figures = [f for f in _figure_phrases(doc)[:2] if not _overlaps(f, source.span)]
     if source.kind == "hedge":
         template = "Hedged as “{0}” with no source named"
         ask = ": look for who reports it and on what evidence."
@@ -588,6 +605,15 @@ def _unnamed_source(doc: Doc, sources: list[Source]) -> Evidence | None:
     return Evidence("unnamed_source", "Unnamed source", Note(template + ask, _slots(*spans)))
 
 
+def _figure_phrases(doc: Doc) -> list[Span]:
+    phrases: list[Span] = []
+    for ent in _figures(doc):
+        phrase = _figure_phrase(ent)
+        if not phrases or phrase.start >= phrases[-1].end:
+            phrases.append(phrase)
+    return phrases
+
+
 def _join(first: int, n: int) -> str:
     return ", ".join("{%d}" % i for i in range(first, first + n))
 
@@ -596,13 +622,7 @@ def _statistic(doc: Doc, sources: list[Source]) -> Evidence | None:
     figures = _figures(doc)
     if not figures:
         return None
-    phrases: list[Span] = []
-    for ent in figures:
-        phrase = _figure_phrase(ent)
-        if phrases and phrase.start < phrases[-1].end:
-            continue
-        phrases.append(phrase)
-    phrases = phrases[:3]
+    phrases = _figure_phrases(doc)[:3]
     lemmas = {t.lemma_.lower() for t in doc}
     if lemmas & CASUALTY_LEMMAS:
         label, check = "Casualty figures", "check them against an official or independent toll."
@@ -721,7 +741,7 @@ def _comparison(doc: Doc, sources: list[Source]) -> Evidence | None:
                 "Comparison ({0} versus {1}): check both sides use the same measure and period.",
                 _slots(before, other)))
     for tok in doc:
-        if tok.tag_ in ("JJS", "RBS") and tok.lower_ not in ("latest", "last", "least", "most", "best-known") \
+        if tok.tag_ in ("JJS", "RBS") and tok.lower_ not in ("latest", "last", "least", "most") \
                 or (tok.lower_ == "most" and tok.dep_ == "advmod" and tok.head.pos_ == "ADJ"):
             adj = tok.head if tok.lower_ == "most" else tok
             noun = adj.head if adj.dep_ == "amod" and adj.head.i > adj.i else None
@@ -832,7 +852,8 @@ def _trim(span: Span, limit: int = 12) -> Span:
     doc = span.doc
 
     def edge(t: Token) -> bool:
-        return t.is_punct and t.text != "%" or t.is_space or t.pos_ in ("CCONJ", "SCONJ") or t.lower_ == "that" and t.dep_ == "mark"
+        return (t.is_punct and t.text != "%" or t.is_space or t.pos_ in ("CCONJ", "SCONJ")
+                or t.lower_ == "that" and t.dep_ == "mark")
 
     while start < end and edge(doc[start]):
         start += 1
