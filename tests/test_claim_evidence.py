@@ -135,6 +135,24 @@ def test_notes_on_the_sample_page_are_short_and_tidy(annotator, sample_column):
                 assert piece == piece.strip() and piece[:1].isalnum() or piece[:1] in "$£€“\"", note
 
 
+@pytest.mark.parametrize("text", [
+    "", "   ", "—", "🙂🙂", "12", "“”", "Q.", "The " * 120 + "end.",
+    "Officials said " + ", ".join(str(n) for n in range(1, 60)) + " homes were hit.",
+])
+def test_odd_input_never_breaks_the_component(annotator, text):
+    evidence = _evidence(annotator, text)
+    if evidence is not None:
+        assert len(evidence.note.render(text)) <= NOTE_MAX_CHARS
+
+
+def test_component_on_a_blank_pipeline_vetoes_without_a_parse():
+    # Without tagger and parser nothing looks like a sentence with a verb:
+    # the component must fail safe (no flag), never crash.
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimflag_claim_evidence")
+    assert nlp("Seven people died on Sunday.")._.claim_evidence is None
+
+
 def test_component_round_trips_through_disk(annotator, tmp_path):
     annotator.to_disk(tmp_path / "nlp")
     loaded = spacy.load(tmp_path / "nlp")
