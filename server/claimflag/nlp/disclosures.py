@@ -321,12 +321,11 @@ class DisclosureFinder:
     def __call__(self, doc: Doc) -> Doc:
         flags = [] if doc._.disclosure_flags is None else list(doc._.disclosure_flags)
         block_start, block_end = strip_span(doc.text, 0, len(doc.text))
-        sents = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
         gate = self._cue_gate.for_doc(doc)
-        for sent in sents:
+        for sent in _sentences(doc):
             if not gate(sent):
                 continue   # no cue can match: the Matcher would find no hit
-            flag = self._judge(doc, sent, (block_start, block_end), len(sents))
+            flag = self._judge(doc, sent, (block_start, block_end))
             if flag is not None:
                 flags.append(flag)
         doc._.disclosure_flags = flags
@@ -370,8 +369,7 @@ class DisclosureFinder:
             i += 1
         return i
 
-    def _judge(self, doc: Doc, sent: Span, block: tuple[int, int],
-               n_sents: int) -> Flag | None:
+    def _judge(self, doc: Doc, sent: Span, block: tuple[int, int]) -> Flag | None:
         info = self._matches(sent)
         if not info.hits:
             return None
@@ -407,7 +405,7 @@ class DisclosureFinder:
         if best is None:
             return None
         _, hit, type_, note_key, score = best
-        note = self._note(doc, hit, type_, note_key)
+        note = self._note(doc, sent, hit, type_, note_key)
         return Flag(start, end, KIND, type_, round(score, 4), LABELS[type_], note)
 
     def _holds(self, condition, hit: _Hit, info: _Sentence, state: dict) -> bool:
@@ -422,21 +420,20 @@ class DisclosureFinder:
             return condition[4:] in info.groups
         return state[condition]
 
-    def _note(self, doc: Doc, hit: _Hit, type_: str, key: str) -> Note:
+    def _note(self, doc: Doc, sent: Span, hit: _Hit, type_: str, key: str) -> Note:
         where = hit.entry.get("name")
-        name = self._name(doc, hit, where) if where else None
+        name = self._name(doc, sent, hit, where) if where else None
         if name is not None and (type_, key) in NOTES:
             return Note(NOTES[type_, key], (name,))
         if (type_, key + "~") in NOTES:
             return Note(NOTES[type_, key + "~"])
         return Note(NOTES[type_, key])
 
-    def _name(self, doc: Doc, hit: _Hit, where: str) -> tuple[int, int] | None:
+    def _name(self, doc: Doc, sent: Span, hit: _Hit, where: str) -> tuple[int, int] | None:
         """Code-point range of the name after (or before) the cue: the
         sponsor, the outlet. Stops at punctuation and at clause words."""
         stop = self._stop_after if where == "after" else self._stop_before
         limit = self.cfg["name_max_tokens"]
-        sent = doc[hit.start].sent if doc.has_annotation("SENT_START") else doc[:]
         picked = []
         if where == "after":
             first = hit.end
@@ -529,6 +526,18 @@ class _CueGate:
             if not ok:
                 return False
         return True
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """The doc's sentences, with a break inside a word undone ("Co" |
+    "-sponsored by ..."): a sentence starts after whitespace. Without
+    sentence boundaries, the whole block is one sentence."""
+    if not doc.has_annotation("SENT_START"):
+        return [doc[:]]
+    starts = [s.start for s in doc.sents
+              if s.start == 0 or doc[s.start - 1].whitespace_ or doc[s.start - 1].is_space]
+    ends = starts[1:] + [len(doc)]
+    return [doc[a:b] for a, b in zip(starts, ends)]
 
 
 def _default_patterns() -> dict[str, list[dict]]:
