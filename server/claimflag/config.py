@@ -59,7 +59,7 @@ class Config:
     RATE_LIMIT_STORAGE_URL: str = ""
     RATE_LIMIT_PER_ADDRESS: str = "600 per minute"
     RATE_LIMIT_PER_TOKEN: str = "300 per minute"
-    RATE_LIMIT_INSTALLS: str = "10 per hour;3 per minute"   # token issuance, per address
+    RATE_LIMIT_INSTALLS: str = "20 per hour;5 per minute"   # token issuance, per address
     RATE_LIMIT_STRATEGY: str = "fixed-window"
     # Behind a load balancer: how many proxies' X-Forwarded-For to trust for the client address.
     TRUSTED_PROXIES: int = 0

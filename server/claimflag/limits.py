@@ -19,10 +19,12 @@ import time
 
 from flask import Flask, current_app, request
 from flask_limiter import ApplicationLimit, Limiter
+from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .store.keys import digest
 from .store.redis import EXTENSION as REDIS_EXTENSION
+from .store.redis import ConfigurationError
 
 EXTENSION = "claimflag.limiter"
 KEY_PREFIX = "claimflag:ratelimit:v1"
@@ -68,11 +70,22 @@ def storage_uri(app: Flask) -> tuple[str, dict]:
     return (f"redis+unix://{path}" if path else "redis://"), options
 
 
+def _check_limit(value: str, name: str) -> None:
+    """flask-limiter parses limit strings lazily: fail at boot on a typo instead."""
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ConfigurationError(f"CLAIMFLAG_{name} is not a rate limit "
+                                 f"(like '600 per minute' or '10 per hour;3 per minute'): {value!r}") from None
+
+
 def init_app(app: Flask) -> None:
     config = app.config["CLAIMFLAG"]
     if config.TRUSTED_PROXIES > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES)
 
+    for name in ("RATE_LIMIT_PER_ADDRESS", "RATE_LIMIT_PER_TOKEN", "RATE_LIMIT_INSTALLS"):
+        _check_limit(getattr(config, name), name)
     uri, options = storage_uri(app)
     limiter = Limiter(
         key_func=address_key,

@@ -42,7 +42,7 @@ def origin_patterns(setting: str) -> list[re.Pattern]:
             raise ConfigurationError(
                 f"CLAIMFLAG_CORS_ORIGINS may list only extension origins "
                 f"({', '.join(s + '://…' for s in EXTENSION_SCHEMES)}), not {origin!r}")
-        body = "[A-Za-z0-9._-]+".join(re.escape(p) for p in rest.split("*"))
+        body = "[A-Za-z0-9_-]+".join(re.escape(p) for p in rest.split("*"))
         patterns.append(re.compile(f"^{re.escape(scheme)}://{body}$"))
     return patterns
 
