@@ -278,6 +278,8 @@ class DisclosureFinder:
         self.patterns = {"cues": list(patterns.get("cues", [])),
                          "context": list(patterns.get("context", []))}
         self._entries: list[dict] = []
+        cue_patterns: list[list[dict]] = []
+        cue_phrases: list[list[str]] = []
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for role, entries in (("cue", self.patterns["cues"]),
@@ -288,21 +290,20 @@ class DisclosureFinder:
                 self._entries.append(entry)
                 token_patterns = [p if isinstance(p, list) else _compile_pattern(p)
                                   for p in entry.get("patterns", [])]
+                phrase_docs = [self.nlp.make_doc(p) for p in entry.get("phrases", [])]
                 if token_patterns:
                     self.matcher.add(key, token_patterns)
-                if entry.get("phrases"):
-                    self.phrase_matcher.add(
-                        key, [self.nlp.make_doc(p) for p in entry["phrases"]])
+                if phrase_docs:
+                    self.phrase_matcher.add(key, phrase_docs)
+                if entry["role"] == "cue":
+                    cue_patterns += token_patterns
+                    cue_phrases += [[t.lower_ for t in d] for d in phrase_docs]
         stops = [e for e in self._entries if e["role"] == "name_stop"]
         self._stop_after = {w for e in stops for w in e.get("words", [])}
         self._stop_before = self._stop_after | {w for e in stops for w in e.get("before_words", [])}
         self._key_index = {self.nlp.vocab.strings[f"{self.name}:{i}"]: i
                            for i in range(len(self._entries))}
-        self._cue_gate = _CueGate(
-            [(p if isinstance(p, list) else _compile_pattern(p))
-             for e in self._entries if e["role"] == "cue" for p in e.get("patterns", [])],
-            [[t.lower_ for t in self.nlp.make_doc(p)]
-             for e in self._entries if e["role"] == "cue" for p in e.get("phrases", [])])
+        self._cue_gate = _CueGate(cue_patterns, cue_phrases)
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
@@ -330,10 +331,6 @@ class DisclosureFinder:
                 flags.append(flag)
         doc._.disclosure_flags = flags
         return doc
-
-    def pipe(self, stream: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in stream:
-            yield self(doc)
 
     def _matches(self, sent: Span) -> _Sentence:
         info = _Sentence(sent)
