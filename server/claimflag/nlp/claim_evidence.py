@@ -31,8 +31,10 @@ REPORTING_LEMMAS = {
     "concede", "dispute", "assert", "maintain", "contend", "fear", "think", "point", "demand",
     "urge", "pledge", "promise", "vow", "cite",
 }
-# Verbs whose subject may be a thing, not a source: "the data show".
-EVIDENCE_LEMMAS = {"show", "indicate", "suggest", "reveal", "find", "point", "confirm"}
+# Verbs whose subject may be a thing, not a source: "the data show", "the
+# increase will add £94": their subject must look like a source.
+EVIDENCE_LEMMAS = {"show", "indicate", "suggest", "reveal", "find", "point", "confirm", "add",
+                   "estimate", "note", "report", "state", "post", "cite", "predict", "forecast"}
 # Verbs that frame quoted words without reporting a statement: Zelensky
 # *called* them "idiots". They make a quote only when quote marks are there.
 QUOTE_FRAME_LEMMAS = REPORTING_LEMMAS | {"call", "label", "describe", "dub", "term", "brand"}
@@ -516,8 +518,8 @@ def _figure_phrase(ent: Span) -> Span:
     start, end = ent.start, ent.end
     root = ent.root
     counted = False
-    if end + 1 < len(doc) and doc[end].lower_ == "in" and doc[end + 1].like_num:
-        end += 2                                                  # 1 in 5 pupils
+    if end + 1 < len(doc) and doc[end].lower_ in ("in", "to") and doc[end + 1].like_num:
+        end += 2                                                  # 1 in 5 pupils, voted 31 to 12
         root = doc[end - 1]
     if root.dep_ in ("nummod", "quantmod") and root.head.i >= end and root.head.i - end <= 3:
         end, root, counted = root.head.i + 1, root.head, True     # 379 passengers
@@ -847,7 +849,8 @@ def _clause_end(doc: Doc, start: int, limit: int = 12) -> int:
 
 
 def _trim(span: Span, limit: int = 12) -> Span:
-    """Drops punctuation, conjunctions and 'that' at either edge; caps the length."""
+    """Drops punctuation, conjunctions and 'that' at either edge, and words
+    that would dangle at the end of a cut ("to the bill for"); caps the length."""
     start, end = span.start, span.end
     doc = span.doc
 
@@ -855,11 +858,16 @@ def _trim(span: Span, limit: int = 12) -> Span:
         return (t.is_punct and t.text != "%" or t.is_space or t.pos_ in ("CCONJ", "SCONJ")
                 or t.lower_ == "that" and t.dep_ == "mark")
 
+    def dangling(t: Token) -> bool:
+        return edge(t) or t.pos_ in ("ADP", "DET", "PART", "AUX") and t.i + 1 < len(doc) \
+            and not doc[t.i + 1].is_punct
+
     while start < end and edge(doc[start]):
         start += 1
     while end > start and edge(doc[end - 1]):
         end -= 1
     end = min(end, start + limit)
-    while end > start + 1 and edge(doc[end - 1]):
-        end -= 1
+    while end > start + 1 and (dangling(doc[end - 1]) if end < len(doc) and not doc[end].is_punct
+                               else edge(doc[end - 1])):
+        end -= 1                                        # cut mid-clause: no dangling "for"
     return doc[start:end] if end > start else span
