@@ -8,6 +8,8 @@ import { DEFAULT_SENSITIVE, KINDS, normalizeServiceUrl, TYPES } from '../shared/
 
 const $ = (id) => document.getElementById(id);
 let settings = null;
+// Bumped by every change and every re-read: an older re-read never undoes a newer change.
+let seq = 0;
 
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
@@ -29,6 +31,7 @@ function saved(text) {
 }
 
 async function call(msg) {
+  seq += 1;
   const reply = await ext.send(msg);
   if (!reply.ok) {
     saved(`Not saved: ${reply.error?.message ?? 'error'}`);
@@ -171,8 +174,9 @@ function wire() {
   });
   ext.onStorageChanged((changes, area) => {
     if (area === 'local' && changes.settings) {
+      const mine = ++seq;
       ext.send({ what: MSG.SETTINGS_GET }).then((r) => {
-        if (r.ok) {
+        if (r.ok && mine === seq) {
           settings = r.value;
           render();
         }

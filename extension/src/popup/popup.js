@@ -16,6 +16,10 @@ const STATUS_TEXT = {
 
 let tabId = null;
 let current = null; // last TAB_STATE_GET value
+// Bumped by every refresh and every change the user makes: an answer to an
+// older refresh is dropped, so it cannot undo a click that came after it.
+let seq = 0;
+let writing = 0;
 
 async function findTabId() {
   // ?tab=<id> lets the popup be opened in a tab (tests, debugging) for a given page.
@@ -102,13 +106,22 @@ async function refresh() {
     render(null);
     return;
   }
+  const mine = ++seq;
   const reply = await ext.send({ what: MSG.TAB_STATE_GET, tabId });
+  if (mine !== seq || writing) return;
   render(reply.ok ? reply.value : null);
 }
 
 async function setSite(patch) {
   if (!current?.site) return;
-  const reply = await ext.send({ what: MSG.SITE_SET, host: current.site.host, patch });
+  seq += 1;
+  writing += 1;
+  let reply;
+  try {
+    reply = await ext.send({ what: MSG.SITE_SET, host: current.site.host, patch });
+  } finally {
+    writing -= 1;
+  }
   if (!reply.ok) showError(reply.error?.message);
   await refresh();
 }
