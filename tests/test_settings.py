@@ -176,6 +176,7 @@ def test_a_disabled_site_runs_no_analysis(client, token, app, monkeypatch):
     monkeypatch.setattr(analyzer, "analyze", refuse)
     result = _analyze(client, "https://www.example.com/story", token)
     assert result["disabled"] is True
+    assert result["page"]["counts"] == {"claim": 0, "disclosure": 0}
     assert [b["id"] for b in result["blocks"]] == [f"b{i}" for i in range(len(PAGE))]
     assert _spans(result) == [] and result["page"]["notes"] == []
 
@@ -314,6 +315,21 @@ BAD_DOCS = [
 def test_a_bad_document_is_422_naming_the_field(client, token, doc, field):
     _error(client.put("/v1/settings/example.com", json=doc, headers=bearer(token)), 422, field)
     assert _get(client, token, "example.com")["settings"] == {}
+
+
+def test_a_refusing_redis_is_503_without_backing_off(client, token, app, monkeypatch):
+    import redis
+    from claimflag.store.redis import get_store
+    with app.app_context():
+        store = get_store()
+
+    def oom(*args, **kwargs):
+        raise redis.ResponseError("OOM command not allowed when used memory > 'maxmemory'.")
+    monkeypatch.setattr(type(store.client), "hset", oom)
+    _error(client.put("/v1/settings/example.com", json={}, headers=bearer(token)), 503)
+    assert store.available()                          # the cache keeps using Redis
+    monkeypatch.undo()
+    _put(client, token, "example.com", {})
 
 
 def test_integers_are_numbers(client, token):

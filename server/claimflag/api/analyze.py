@@ -37,14 +37,15 @@ def analyze():
     if not prefs["enabled"]:
         # A disabled site: no analysis at all, not even a cache lookup.
         return {"model": analyzer.version, "offsets": "utf16", "disabled": True,
-                "page": {"notes": [], "counts": {}},
+                "page": {"notes": [], "counts": {kind: 0 for kind in kinds}},
                 "blocks": [{"id": b.id, "spans": []} for b in req.blocks]}
     n = len(req.blocks)
     blocks = [Block(b.text, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS)
               for i, b in enumerate(req.blocks)]
-    flags = _flags_for(blocks, analyzer, BlockCache(
-        get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET)) \
-        if kinds else [[] for _ in blocks]
+    flags: list[list[Flag]] = [[] for _ in blocks]
+    if kinds:   # the site shows no kind at all: nothing to analyse
+        flags = _flags_for(blocks, analyzer, BlockCache(
+            get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET))
     muted = set(prefs["muted_types"])
     min_score = prefs["min_score"]
     counts = {kind: 0 for kind in kinds}
@@ -54,8 +55,9 @@ def analyze():
         spans = []
         to_utf16 = Utf16Offsets(block_in.text)
         for flag in block_flags:
+            # Compared as shown (rounded), so a min_score copied from a span keeps that span.
             if flag.kind not in counts or flag.type in muted or \
-                    (flag.kind == "claim" and flag.score < min_score):
+                    (flag.kind == "claim" and round(flag.score, 4) < min_score):
                 continue
             span = _span(flag, block_in.text, to_utf16)
             if site is not None:

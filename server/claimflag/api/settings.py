@@ -12,6 +12,7 @@ and, if Redis is down, falls back to the service defaults instead.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterator
@@ -33,6 +34,7 @@ from .schemas import Dismiss, Preferences
 from .validation import read_json
 
 bp = Blueprint("settings", __name__, url_prefix="/v1")
+log = logging.getLogger(__name__)
 
 DEFAULTS_NAME = "_defaults"
 KINDS = ["claim", "disclosure"]
@@ -62,6 +64,10 @@ def settings_backend() -> Iterator[SettingsStore]:
     try:
         yield SettingsStore(store.client, Limits(config.SETTINGS_MAX_DOMAINS,
                                                  config.SETTINGS_MAX_DISMISSED))
+    except redis.ResponseError as err:
+        # Redis answered but refused (e.g. OOM at maxmemory): not an outage to back off from.
+        log.warning("settings write refused by redis (%s)", str(err).split(" ", 1)[0])
+        raise _unavailable() from None
     except redis.RedisError as err:
         store.failed(err)
         raise _unavailable() from None
