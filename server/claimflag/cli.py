@@ -1,4 +1,4 @@
-"""The command line: ``claimflag serve | analyze | train | evaluate``."""
+"""The command line: ``claimflag serve | analyze | train | evaluate | bench``."""
 
 from __future__ import annotations
 
@@ -79,3 +79,26 @@ def analyze(source, as_json: bool, url: str | None):
             click.echo(f"  → {span['note']}")
     counts = result["page"]["counts"]
     click.echo("\n" + ", ".join(f"{n} {kind}{'s' if n != 1 else ''}" for kind, n in counts.items()))
+
+
+@main.command()
+@click.option("--quick", is_flag=True, help="A smoke test: fewer pages and shorter load (under a minute).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the results as JSON to this file.")
+@click.option("--redis-url", default=None,
+              help="Redis for the servers (default: 127.0.0.1:6379 if it answers, else embedded).")
+def bench(quick: bool, out: Path | None, redis_url: str | None):
+    """Measure analysis speed against plain spaCy, page latency cold and
+    cached, throughput with 1 and 2 gunicorn workers, and memory per worker.
+
+    Needs the bench extra: pip install 'claimflag[bench]'.
+    """
+    from . import bench as benchmark
+
+    try:
+        result = benchmark.run(quick=quick, redis_url=redis_url, log=lambda m: click.echo(m, err=True))
+    except RuntimeError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(benchmark.table(result))
+    if out is not None:
+        out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

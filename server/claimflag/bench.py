@@ -1,0 +1,546 @@
+"""``claimflag bench``: how fast the service is, measured in one run.
+
+Every figure is compared against a baseline measured in the same run, since
+the machine may be shared and absolute timings drift:
+
+1. *Analysis*: words per second of ``Analyzer.analyze`` on fresh blocks (no
+   cache) against the full ``en_core_web_sm`` pipeline run with ``nlp.pipe``
+   over the same blocks; the two alternate round by round, and the ratio is
+   of the summed times.
+2. *Latency*: p50/p95 per page over HTTP against gunicorn
+   (``server/gunicorn.conf.py``, one worker): cold (every block new to the
+   cache) and cached (the same page again).
+3. *Throughput*: requests per second with 1 and with 2 workers under
+   concurrent load from a second process (locust, headless), every request a
+   page the cache has not seen.
+4. *Memory*: peak RSS of each worker (psutil, sampled during the load), and
+   its PSS at the end (shared pages split between the processes sharing them).
+
+Pages are the sample column from ``shared/samples`` when it is found, plus
+pages made here from templates; for cold requests every block carries a
+number unique to its page, so the cache cannot answer any of it.
+Nothing here is imported by the service.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+LOCUSTFILE = Path(__file__).resolve().parent / "bench_locustfile.py"
+SAMPLE_NAMES = ("opinion-column.txt",)
+PAGE_EDGE_BLOCKS = 3   # as in api/analyze.py
+
+# Targets of the performance issue (ratios measured in the same run).
+TARGETS = {"analysis_ratio": 3.0, "cached_speedup": 20.0, "scaling_2_workers": 1.7,
+           "rss_mb_per_worker": 350.0}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much of each measurement a run does."""
+    analysis_rounds: int
+    generated_pages: int
+    cold_pages: int
+    cached_repeats: int
+    load_seconds: int
+    load_users: int
+    load_page_blocks: int
+
+    @classmethod
+    def for_run(cls, quick: bool) -> Plan:
+        if quick:   # a smoke test: well under a minute
+            return cls(analysis_rounds=1, generated_pages=1, cold_pages=3, cached_repeats=10,
+                       load_seconds=5, load_users=4, load_page_blocks=6)
+        return cls(analysis_rounds=4, generated_pages=4, cold_pages=10, cached_repeats=40,
+                   load_seconds=25, load_users=4, load_page_blocks=10)
+
+
+# ------------------------------------------------------------------ pages
+
+_PEOPLE = ["Marta Quell", "Idris Bamford", "Lena Okafor", "Tomasz Rennick", "Priya Saldanha",
+           "Owen Vartik", "Celia Morrow", "Hassan Dilworth"]
+_BODIES = ["the Harbour Water Board", "Northfield Council", "the Regional Transit Agency",
+           "the National Statistics Office", "the Coastal Health Trust", "Brightmoor University",
+           "the Ministry of Housing", "the Farmers' Union"]
+_PLACES = ["Eastbrook", "Kelvin Bay", "Marlow Heath", "Port Averly", "Sundale", "Ridgeford"]
+_MONTHS = ["January", "March", "May", "July", "September", "November"]
+
+# Written for this benchmark: claims of the kinds the detector types, opinion,
+# and page furniture, with slots for names and figures.
+_CLAIMS = [
+    "{body} said on {day} {month} that {n} households in {place} had been without running water for {d} days.",
+    "Unemployment in {place} rose to {pct} per cent last year, according to {body}.",
+    "{person}, who chairs {body}, told reporters that the scheme would cost {money} million over {d} years.",
+    "Officials confirmed that {n} people were injured when a bus left the road near {place} on {day} {month}.",
+    "A survey of {n} residents found that {pct} per cent had cut back on heating during the winter.",
+    "The new bridge at {place} carries about {n} vehicles a day, twice as many as the old ferry did.",
+    "Legal experts say the ruling could affect more than {n} pending cases across the region.",
+    "{body} reported that rents in {place} climbed by {pct} per cent in the twelve months to {month}.",
+    "Because of the drought, reservoir levels fell to {pct} per cent of capacity by the end of {month}.",
+    "\"We have hired {n} new nurses since {month},\" {person} said at the opening of the clinic in {place}.",
+    "The council expects the population of {place} to reach {n} by {year}.",
+    "Police in {place} arrested {d} men on {day} {month} after a warehouse fire destroyed goods worth {money} million.",
+    "{body} spent {money} million on consultants last year, more than it spent on road repairs.",
+    "Exports from {place} fell by {pct} per cent after the port closed for repairs in {month}.",
+    "According to figures from {body}, {n} pupils left school without a qualification in {year}.",
+]
+_OPINIONS = [
+    "I think the whole plan is a mistake.",
+    "Frankly, it is hard to see why anyone would support this.",
+    "We should all be asking harder questions of our leaders.",
+    "It is a shame that so few people seem to care.",
+    "Perhaps the answer lies somewhere in between.",
+    "This is, in my view, the wrong priority for a town like ours.",
+    "Readers will have their own opinions, of course.",
+    "What a strange week it has been.",
+]
+_HEADINGS = ["What the figures say ({u})", "Part {u}: the view from {place}", "Questions for {body} ({u})"]
+_FURNITURE = ["By {person} | Updated {u} minutes ago", "Photo: {person} / Studio {u}",
+              "Share this article ({u} comments)", "Read more: {u} stories from {place}"]
+_DISCLOSURES = [
+    "This article is sponsored by {body} (campaign {u}).",
+    "The views expressed in this column (no. {u}) are the author's own and do not represent those of this site.",
+    "This post contains affiliate links, and we may earn a commission on purchases (ref {u}).",
+]
+
+
+def _fill(template: str, rng: random.Random, unique: int) -> str:
+    return template.format(
+        person=rng.choice(_PEOPLE), body=rng.choice(_BODIES), place=rng.choice(_PLACES),
+        month=rng.choice(_MONTHS), day=rng.randint(1, 28), d=rng.randint(2, 9),
+        n=f"{rng.randint(2, 90) * 1000 + unique % 1000:,}", pct=rng.randint(2, 60),
+        money=rng.randint(2, 900), year=rng.randint(2027, 2040), u=unique)
+
+
+def make_page(page_id: int, blocks: int = 30) -> list[str]:
+    """A page of ``blocks`` blocks, every one of which holds a number unique
+    to (page_id, block): different pages never share a block."""
+    rng = random.Random(page_id)
+    out = []
+    for i in range(blocks):
+        unique = page_id * 1000 + i
+        if i == 0:
+            out.append(_fill(rng.choice(_FURNITURE), rng, unique))
+        elif i == blocks - 1:
+            out.append(_fill(rng.choice(_DISCLOSURES), rng, unique))
+        elif i % 7 == 1:
+            out.append(_fill(rng.choice(_HEADINGS), rng, unique))
+        else:
+            sentences = [_fill(rng.choice(_CLAIMS), rng, unique)]
+            for _ in range(rng.randint(1, 3)):
+                pool = _CLAIMS if rng.random() < 0.55 else _OPINIONS
+                sentences.append(_fill(rng.choice(pool), rng, unique))
+            rng.shuffle(sentences)
+            out.append(" ".join(sentences))
+    return out
+
+
+def sample_pages() -> list[list[str]]:
+    """The real pages in ``shared/samples`` (one block per non-empty line)."""
+    from .pages import blocks_from_text
+
+    here = Path(__file__).resolve()
+    for folder in (here.parents[3] / "shared" / "samples", here.parents[2] / "shared" / "samples",
+                   Path.cwd().parent / "shared" / "samples", Path.cwd() / "shared" / "samples"):
+        found = [folder / name for name in SAMPLE_NAMES if (folder / name).is_file()]
+        if found:
+            return [blocks_from_text(p.read_text(encoding="utf-8")) for p in found]
+    return []
+
+
+def unique_copy(page: list[str], tag: int) -> list[str]:
+    """The page with a number unique to (tag, block) added to every block."""
+    return [f"{text} [{tag}.{i}]" for i, text in enumerate(page)]
+
+
+def words(page: list[str]) -> int:
+    return sum(len(text.split()) for text in page)
+
+
+# -------------------------------------------------------- 1. the analysis
+
+def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], None]) -> dict:
+    import spacy
+
+    from .config import Config
+    from .nlp.pipeline import Analyzer, Block
+
+    config = Config.from_env()
+    analyzer = Analyzer(config.SPACY_MODEL, batch_size=config.NLP_BATCH_SIZE,
+                        claim_threshold=None if config.CLAIM_THRESHOLD < 0 else config.CLAIM_THRESHOLD)
+    baseline = spacy.load(config.SPACY_MODEL)
+
+    def blocks(page):
+        n = len(page)
+        return [Block(t, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS) for i, t in enumerate(page)]
+
+    # Warm both (the ONNX session is made on the first call).
+    analyzer.analyze(blocks(pages[0][:3]))
+    list(baseline.pipe(pages[0][:3]))
+    ours = base = 0.0
+    total_words = 0
+    for r in range(rounds):
+        for page in pages:
+            started = time.perf_counter()
+            list(baseline.pipe(page))
+            base += time.perf_counter() - started
+            started = time.perf_counter()
+            analyzer.analyze(blocks(page))   # new Block objects: nothing is cached
+            ours += time.perf_counter() - started
+            total_words += words(page)
+        log(f"  analysis round {r + 1}/{rounds}: ours {total_words / ours:,.0f} words/s, "
+            f"baseline {total_words / base:,.0f} words/s")
+    return {"words": total_words, "rounds": rounds, "pages": len(pages),
+            "ours_seconds": round(ours, 3), "baseline_seconds": round(base, 3),
+            "ours_words_per_s": round(total_words / ours, 1),
+            "baseline_words_per_s": round(total_words / base, 1),
+            "ratio": round(base / ours, 3)}
+
+
+# ------------------------------------------------------------ 2. servers
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def local_redis_url(url: str | None) -> tuple[str | None, str]:
+    """The Redis to use: the one given, else a local one that answers, else
+    None (the service's embedded Redis)."""
+    import redis
+
+    if url:
+        return url, "given"
+    candidate = "redis://127.0.0.1:6379/0"
+    try:
+        if redis.Redis.from_url(candidate, socket_timeout=0.5, socket_connect_timeout=0.5).ping():
+            return candidate, "local"
+    except redis.RedisError:
+        pass
+    return None, "embedded"
+
+
+class Server:
+    """gunicorn with ``server/gunicorn.conf.py`` as a subprocess."""
+
+    def __init__(self, workers: int, redis_url: str | None, work: Path):
+        self.workers = workers
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ,
+               "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
+               "GUNICORN_MAX_REQUESTS": "0",
+               # Rate limits would answer 429 to the load: this measures analysis.
+               "CLAIMFLAG_RATE_LIMIT_ENABLED": "false",
+               "CLAIMFLAG_DATA_DIR": str(work / f"data-{workers}"),
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        if redis_url:
+            env["CLAIMFLAG_REDIS_URL"] = redis_url
+        else:
+            env.pop("CLAIMFLAG_REDIS_URL", None)
+        self.log_path = work / f"gunicorn-{workers}.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "claimflag:create_app()"],
+            env=env, stdout=self._log, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        import psutil
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log_path}")
+            try:
+                status, _ = request(self.base, "GET", "/healthz")
+                if status == 200 and len(psutil.Process(self.proc.pid).children()) >= self.workers:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"gunicorn did not come up in {timeout:.0f}s; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        import psutil
+
+        return [c.pid for c in psutil.Process(self.proc.pid).children()]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+def request(base: str, method: str, path: str, body: dict | None = None,
+            conn: http.client.HTTPConnection | None = None) -> tuple[int, bytes]:
+    host, port = base.removeprefix("http://").split(":")
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(host, int(port), timeout=60)
+    try:
+        payload = None if body is None else json.dumps(body).encode()
+        conn.request(method, path, body=payload,
+                     headers={"Content-Type": "application/json"} if payload else {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def analyze_body(page: list[str]) -> dict:
+    return {"blocks": [{"id": f"b{i}", "text": t} for i, t in enumerate(page)],
+            "kinds": ["claim", "disclosure"]}
+
+
+def warm(server: Server, rounds: int = 3) -> None:
+    """Every worker makes its ONNX session and touches its pipelines."""
+    tag = random.randrange(1 << 30)
+    threads = [threading.Thread(target=request, args=(
+        server.base, "POST", "/v1/analyze", analyze_body(make_page(tag + k, 4))))
+        for k in range(rounds * server.workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def measure_latency(server: Server, pages: list[list[str]], plan: Plan, run_tag: int,
+                    log: Callable[[str], None]) -> dict:
+    host, port = server.base.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=60)
+    cold, cached = [], []
+    try:
+        for k in range(plan.cold_pages):
+            page = unique_copy(pages[k % len(pages)], run_tag + k)
+            body = analyze_body(page)
+            started = time.perf_counter()
+            status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
+            cold.append(time.perf_counter() - started)
+            if status != 200:
+                raise RuntimeError(f"/v1/analyze answered {status}")
+            for _ in range(max(1, plan.cached_repeats // plan.cold_pages)):
+                started = time.perf_counter()
+                status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
+                cached.append(time.perf_counter() - started)
+                if status != 200:
+                    raise RuntimeError(f"/v1/analyze answered {status}")
+    finally:
+        conn.close()
+    ms = lambda v: round(v * 1000, 2)  # noqa: E731
+    result = {"pages": len(cold), "cached_requests": len(cached),
+              "blocks_per_page": round(statistics.mean(len(pages[k % len(pages)])
+                                                       for k in range(plan.cold_pages)), 1),
+              "cold_p50_ms": ms(percentile(cold, 0.5)), "cold_p95_ms": ms(percentile(cold, 0.95)),
+              "cached_p50_ms": ms(percentile(cached, 0.5)),
+              "cached_p95_ms": ms(percentile(cached, 0.95))}
+    result["cached_speedup"] = round(result["cold_p50_ms"] / result["cached_p50_ms"], 1)
+    log(f"  latency: cold p50 {result['cold_p50_ms']} ms, cached p50 {result['cached_p50_ms']} ms")
+    return result
+
+
+class RssSampler:
+    """Samples the RSS of every worker of a server until stopped."""
+
+    def __init__(self, server: Server, every: float = 0.2):
+        self.server = server
+        self.every = every
+        self.peak: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self):
+        import psutil
+
+        while not self._stop.is_set():
+            self.sample(psutil)
+            self._stop.wait(self.every)
+
+    def sample(self, psutil=None):
+        import psutil
+
+        for pid in self.server.worker_pids():
+            try:
+                rss = psutil.Process(pid).memory_info().rss
+            except psutil.Error:
+                continue
+            self.peak[pid] = max(self.peak.get(pid, 0), rss)
+
+    def report(self) -> dict:
+        import psutil
+
+        pss = {}
+        for pid in self.server.worker_pids():
+            try:
+                pss[pid] = psutil.Process(pid).memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                pass
+        mb = lambda b: round(b / 2**20, 1)  # noqa: E731
+        return {"peak_rss_mb": [mb(v) for v in self.peak.values()],
+                "pss_mb": [mb(v) for v in pss.values()],
+                "max_peak_rss_mb": mb(max(self.peak.values())) if self.peak else None}
+
+
+def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
+             log: Callable[[str], None]) -> dict:
+    """locust headless in its own process; every request a page new to the cache."""
+    prefix = work / f"locust-{server.workers}"
+    env = {**os.environ, "CLAIMFLAG_BENCH_BLOCKS": str(plan.load_page_blocks),
+           "CLAIMFLAG_BENCH_TAG": str(run_tag)}
+    cmd = [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
+           "-u", str(plan.load_users), "-r", str(plan.load_users), "-t", f"{plan.load_seconds}s",
+           "--host", server.base, "--csv", str(prefix), "--only-summary",
+           "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0"]
+    with RssSampler(server) as rss:
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                              timeout=plan.load_seconds + 120)
+    if done.returncode != 0 or not Path(f"{prefix}_stats.csv").is_file():
+        raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
+    import csv
+
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        rows = {row["Name"]: row for row in csv.DictReader(f)}
+    total = rows["Aggregated"]
+    result = {"workers": server.workers, "users": plan.load_users, "seconds": plan.load_seconds,
+              "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
+              "requests_per_s": round(float(total["Requests/s"]), 2),
+              "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
+              "memory": rss.report()}
+    log(f"  load, {server.workers} worker(s): {result['requests_per_s']} requests/s, "
+        f"{result['failures']} failures, peak RSS {result['memory']['max_peak_rss_mb']} MB")
+    return result
+
+
+# ---------------------------------------------------------------- the run
+
+def run(quick: bool = False, redis_url: str | None = None,
+        log: Callable[[str], None] = print) -> dict[str, Any]:
+    try:
+        import locust  # noqa: F401
+        import psutil  # noqa: F401
+    except ImportError as err:
+        raise RuntimeError(f"{err.name} is missing: pip install 'claimflag[bench]'") from None
+    plan = Plan.for_run(quick)
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    samples = sample_pages()
+    pages = samples + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
+    log(f"pages: {len(samples)} sample, {plan.generated_pages} generated; "
+        f"{sum(map(words, pages)):,} words")
+    result: dict[str, Any] = {
+        "quick": quick,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform(), "load_before": [round(x, 2) for x in load_before]},
+        "pages": {"sample": len(samples), "generated": plan.generated_pages,
+                  "words": sum(map(words, pages)), "blocks": sum(map(len, pages))},
+    }
+    log("analysis without cache vs full en_core_web_sm nlp.pipe:")
+    result["analysis"] = measure_analysis(pages, plan.analysis_rounds, log)
+
+    url, redis_kind = local_redis_url(redis_url)
+    result["redis"] = redis_kind
+    run_tag = int(time.time() * 1000) % 10**9 * 100   # cold pages differ between runs
+    work = Path(tempfile.mkdtemp(prefix="claimflag-bench-"))
+    try:
+        servers: dict[int, dict] = {}
+        for n in (1, 2):
+            log(f"gunicorn, {n} worker(s), Redis {redis_kind}:")
+            server = Server(n, url, work)
+            try:
+                server.wait_ready()
+                warm(server)
+                entry: dict[str, Any] = {}
+                if n == 1:
+                    entry["latency"] = measure_latency(server, pages, plan, run_tag, log)
+                entry["load"] = run_load(server, plan, work, run_tag + 50 + n * 10**6, log)
+                servers[n] = entry
+            finally:
+                server.stop()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    result["http"] = servers[1]["latency"]
+    result["load"] = {"workers_1": servers[1]["load"], "workers_2": servers[2]["load"]}
+    one, two = servers[1]["load"]["requests_per_s"], servers[2]["load"]["requests_per_s"]
+    result["load"]["scaling"] = round(two / one, 3) if one else None
+    peaks = [v for n in (1, 2) for v in servers[n]["load"]["memory"]["peak_rss_mb"]]
+    result["memory"] = {"max_peak_rss_mb_per_worker": max(peaks) if peaks else None,
+                        "pss_mb_2_workers": servers[2]["load"]["memory"]["pss_mb"]}
+    result["targets"] = {
+        "analysis_ratio": {"target": TARGETS["analysis_ratio"], "value": result["analysis"]["ratio"]},
+        "cached_speedup": {"target": TARGETS["cached_speedup"], "value": result["http"]["cached_speedup"]},
+        "scaling_2_workers": {"target": TARGETS["scaling_2_workers"], "value": result["load"]["scaling"]},
+        "rss_mb_per_worker": {"target": TARGETS["rss_mb_per_worker"],
+                              "value": result["memory"]["max_peak_rss_mb_per_worker"]},
+    }
+    for name, t in result["targets"].items():
+        v = t["value"]
+        t["met"] = v is not None and (v <= t["target"] if name == "rss_mb_per_worker" else v >= t["target"])
+    result["machine"]["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    return result
+
+
+def table(result: dict[str, Any]) -> str:
+    a, h, load, m = result["analysis"], result["http"], result["load"], result["memory"]
+    t = result["targets"]
+    mark = lambda name: "yes" if t[name]["met"] else "NO"  # noqa: E731
+    rows = [
+        ("analysis, words/s (no cache)", f"{a['ours_words_per_s']:,.0f}", ""),
+        ("baseline en_core_web_sm nlp.pipe, words/s", f"{a['baseline_words_per_s']:,.0f}", ""),
+        ("analysis / baseline", f"{a['ratio']:.2f}x", f">= {t['analysis_ratio']['target']:g}x: {mark('analysis_ratio')}"),
+        (f"page latency cold, p50 / p95 ({h['blocks_per_page']:g} blocks)",
+         f"{h['cold_p50_ms']:,.0f} / {h['cold_p95_ms']:,.0f} ms", ""),
+        ("page latency cached, p50 / p95", f"{h['cached_p50_ms']:,.1f} / {h['cached_p95_ms']:,.1f} ms", ""),
+        ("cold p50 / cached p50", f"{h['cached_speedup']:.0f}x", f">= {t['cached_speedup']['target']:g}x: {mark('cached_speedup')}"),
+        ("requests/s, 1 worker (cold pages)", f"{load['workers_1']['requests_per_s']:.2f}", ""),
+        ("requests/s, 2 workers (cold pages)", f"{load['workers_2']['requests_per_s']:.2f}", ""),
+        ("2 workers / 1 worker", f"{load['scaling']:.2f}x", f">= {t['scaling_2_workers']['target']:g}x: {mark('scaling_2_workers')}"),
+        ("peak RSS per worker", f"{m['max_peak_rss_mb_per_worker']:.0f} MB",
+         f"<= {t['rss_mb_per_worker']['target']:g} MB: {mark('rss_mb_per_worker')}"),
+        ("PSS per worker, 2 workers", " / ".join(f"{v:.0f}" for v in m["pss_mb_2_workers"]) + " MB", ""),
+    ]
+    w0 = max(len(r[0]) for r in rows)
+    w1 = max(len(r[1]) for r in rows)
+    lines = [f"{'measure':<{w0}}  {'value':>{w1}}  target", f"{'-' * w0}  {'-' * w1}  ------"]
+    lines += [f"{name:<{w0}}  {value:>{w1}}  {target}".rstrip() for name, value, target in rows]
+    lines.append(f"({result['pages']['words']:,} words in {result['pages']['blocks']} blocks, "
+                 f"{result['analysis']['rounds']} round(s); Redis {result['redis']}; "
+                 f"{result['machine']['cpus']} CPUs, load {result['machine']['load_before'][0]} before, "
+                 f"{result['machine']['load_after'][0]} after; {result['seconds']} s)")
+    return "\n".join(lines)
