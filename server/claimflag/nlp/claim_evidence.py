@@ -379,6 +379,10 @@ def _sources(doc: Doc) -> list[Source]:
             head = subjects[0] if subjects else None
             if head is not None and tok.lemma_ in EVIDENCE_LEMMAS and not _source_like(head):
                 head = None                                 # "the absence ... may indicate"
+            if head is not None and tok.lemma_ in ("find", "show", "reveal") \
+                    and head.lemma_.lower() not in DOCUMENT_SOURCES \
+                    and not any(c.dep_ == "ccomp" for c in tok.children):
+                head = None                                 # "search teams found two survivors"
             if head is None and tok.dep_ == "ROOT" and tok.i > 0 and doc[tok.i - 1].dep_ == "compound":
                 head = doc[tok.i - 1]                       # "..., the bank predicts." misparsed
             verb = tok
@@ -388,7 +392,7 @@ def _sources(doc: Doc) -> list[Source]:
                 "it", "this", "that", "which", "who", "there", "what"):
             continue
         seen.add(head.i)
-        span = _drop_initial_article(_source_phrase(head))
+        span = _source_phrase(head)
         found.append(Source(span, _source_kind(span), verb))
     hedge = HEDGES.search(doc.text)
     if hedge:
@@ -563,7 +567,7 @@ def _credit(template: str, spans: list, sources: list[Source], *, pronoun_ok: bo
                    and s.span.root.lower_ in ("him", "her", "them")), None)
     if source is None:
         return template
-    spans.append(source.span)
+    spans.append(_drop_initial_article(source.span))
     return template + ", per {%d}" % (len(spans) - 1)
 
 
@@ -601,10 +605,37 @@ def _unnamed_source(doc: Doc, sources: list[Source]) -> Evidence | None:
     else:
         template = "Unnamed source ({0})"
         ask = ": ask who they are and what they base it on."
+    claim = _reported_clause(source)
     if figures:
         template += " for the figures (" + _join(len(spans), len(figures)) + ")"
         spans += figures
+    elif claim is not None and source.kind != "hedge":
+        template += " for “{%d}”" % len(spans)
+        spans.append(claim)
     return Evidence("unnamed_source", "Unnamed source", Note(template + ask, _slots(*spans)))
+
+
+def _reported_clause(source: Source) -> Span | None:
+    """What the source is said to have said: the reporting verb's clausal
+    complement, from its subject to the first break, when that is short and
+    clean ("Zelensky is afraid to stop the fighting"); else nothing."""
+    if source.verb is None:
+        return None
+    comp = next((c for c in source.verb.children if c.dep_ == "ccomp"), None)
+    if comp is None:
+        return None
+    doc = comp.doc
+    subj = next((c for c in comp.lefts if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+    if subj is None or comp.i - subj.left_edge.i > 5:
+        return None
+    end = comp.i + 1
+    while end <= comp.right_edge.i and not (doc[end].is_punct or doc[end].dep_ in ("mark", "cc")
+                                           or doc[end].tag_ in ("``", "''")):
+        end += 1
+    clause = doc[subj.left_edge.i: end]
+    if len(clause) > 11 or _overlaps(clause, source.span):
+        return None
+    return _trim(clause)
 
 
 def _figure_phrases(doc: Doc) -> list[Span]:
@@ -650,7 +681,7 @@ def _quote(doc: Doc, sources: list[Source]) -> Evidence | None:
     if speaker is not None:
         return Evidence("quote", "Quote", Note(
             "Quotes {0} (“{1}”): check the words against the original statement or recording.",
-            _slots(speaker.span, words)))
+            _slots(_drop_initial_article(speaker.span), words)))
     if len(words) < 4:
         return None
     return Evidence("quote", "Quote", Note(
@@ -760,7 +791,8 @@ def _attribution(doc: Doc, sources: list[Source]) -> Evidence | None:
         return None
     if source.kind == "named":
         return Evidence("attribution", "Attributed claim", Note(
-            "Attributed to {0}: check they said it, and whether it holds up.", _slots(source.span)))
+            "Attributed to {0}: check they said it, and whether it holds up.",
+            _slots(_drop_initial_article(source.span))))
     return Evidence("attribution", "Attributed claim", Note(
         "Attributed to someone named earlier on the page (“{0}”): find who, and check they said it.",
         _slots(source.span)))
