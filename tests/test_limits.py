@@ -113,3 +113,10 @@ def test_a_bad_limit_string_fails_loudly_at_boot(redis_url, tmp_path, name):
     from claimflag.store.redis import ConfigurationError
     with pytest.raises(ConfigurationError, match=name):
         create_app({"REDIS_URL": redis_url, "DATA_DIR": str(tmp_path), name: "1 per fortnight"})
+
+
+def test_counters_can_live_elsewhere(redis_url, tmp_path, cache_secret):
+    client = _app(redis_url, tmp_path, cache_secret, RATE_LIMIT_STORAGE_URL="memory://",
+                  RATE_LIMIT_PER_ADDRESS="1 per minute").test_client()
+    assert client.post("/v1/analyze", json=BODY).status_code == 200
+    _assert_429(client.post("/v1/analyze", json=BODY))
