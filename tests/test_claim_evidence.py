@@ -8,8 +8,8 @@ score model, which decides only *which* sentences reach this component.
 Every text below is written for these tests (invented people, towns and
 numbers), kept as JSONL under ``tests/data/claims_*.jsonl``. The groups
 double as the veto's evaluation set: run this file with ``-s`` and
-``test_veto_precision_and_recall`` prints the figures; ``claims_holdout.jsonl``
-was written after the rules and kept out of rule writing.
+``test_veto_precision_and_recall`` prints the figures; ``claims_holdout*.jsonl``
+were written after the rules and measured before any rule saw them.
 """
 
 from __future__ import annotations
@@ -175,12 +175,16 @@ def test_veto_precision_and_recall(annotator):
     assert precision == 1.0 and recall == 1.0
 
 
-def test_holdout_set(annotator):
-    """Texts written after the rules were, kept out of rule writing; first
-    run: veto precision 1.000, recall 0.984, types 32 of 33 (one label fixed
-    to follow the documented priority: a forecast with a figure is a
-    prediction). Thresholds leave room for the parser's noise."""
-    rows = _load("claims_holdout.jsonl")
+@pytest.mark.parametrize("name", ["claims_holdout.jsonl", "claims_holdout2.jsonl"])
+def test_holdout_sets(annotator, name):
+    """Texts written after the rules were and kept out of rule writing until
+    their first run. First runs: holdout 1, veto precision 1.000 and recall
+    0.984, types 32 of 33 (one label then fixed to follow the documented
+    priority: a forecast with a figure is a prediction); holdout 2, written
+    later, precision 0.938 and recall 0.938, types 20 of 22. What they
+    showed was fixed in the rules, so they now overstate; the thresholds
+    leave room for the parser's noise."""
+    rows = _load(name)
     should = [r["text"] for r in rows if r["group"] != "claim"]
     claims = [r for r in rows if r["group"] == "claim"]
     vetoed = {r["text"] for r in rows if _evidence(annotator, r["text"]) is None}

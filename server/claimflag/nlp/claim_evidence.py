@@ -126,6 +126,7 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"^(?:accept|reject|allow|manage|decline)(?:\s+all)?(?:\s+(?:cookies|preferences|settings|"
     r"choices|options))?" + _END,
     r"^(?:privacy policy|terms (?:of|and) (?:use|service|conditions)|cookie policy|do not sell)",
+    r"^we (?:value|respect|care about|take) your privacy\b",
     r"^(?:©|\(c\)\s*\d|copyright\s*(?:©|\(c\)|\d{4}))|\ball rights reserved\b",
     # share, follow, subscribe, account
     r"^(?:share|tweet|email|print|copy link|save|pin it|bookmark)(?:\s+(?:this|the)\s+(?:article|story|"
@@ -133,8 +134,10 @@ FURNITURE_LINES = [re.compile(p, re.I) for p in (
     r"^share\s+(?:this|on|via|to|the (?:article|story)|article|story)\b",
     r"^(?:follow|like|join)\s+(?:us|me)\b",
     r"^follow\s+(?:[\w@.'’-]+\s+){0,4}on\s+" + _SOCIAL + r"\b",
-    r"^(?:subscribe|sign up|sign in|log in|log out|register|join now|join today|become a member|"
-    r"already a (?:subscriber|member)|create (?:an|a free) account|get (?:our|the) (?:app|newsletter))\b",
+    r"^(?:subscribe|sign up|sign in|log in|log out|register)(?:\s+(?:now|today|here|to|for|and|with|"
+    r"free|online)\b|\s*[!.:?]?\s*$)",
+    r"^(?:join now|join today|become a member|already a (?:subscriber|member)|"
+    r"create (?:an|a free) account|get (?:our|the) (?:app|newsletter))\b",
     r"(?:^|[.!:—–-]\s*)(?:subscribe|sign up|join)\s+(?:now|today|here)\b",
     r"^(?=.*\b(?:we|our|you|your)\b).*\bnewsletters?\b.*\b(?:sign up|subscribe|inbox|straight to)\b",
     r"^(?=.*\b(?:our|you|your)\b).*(?:\b(?:unlimited|digital) access\b|\bfree trial\b)|"
@@ -259,7 +262,10 @@ def _is_furniture(doc: Doc) -> bool:
 
 
 def _has_finite_verb(doc: Doc) -> bool:
-    return any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
+    # A past participle heading the clause with a subject is a past tense the
+    # tagger read as a participle: "The railway reopened on Saturday."
+    return any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") or t.tag_ == "VBN" and t.dep_ == "ROOT"
+               and any(c.dep_ == "nsubj" for c in t.children) for t in doc)
 
 
 def _is_bare_opinion(doc: Doc) -> bool:
@@ -296,7 +302,7 @@ def _sweeping(doc: Doc) -> bool:
 
 def _deontic(doc: Doc) -> bool:
     root = _root(doc)
-    aux = [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    aux = [root, *(c for c in root.children if c.dep_ in ("aux", "auxpass"))]
     if any(a.lower_ in ("should", "must", "ought", "shouldn't", "mustn't") for a in aux):
         return True
     return root.lemma_ in ("need", "have") and any(c.dep_ == "xcomp" for c in root.children) \
