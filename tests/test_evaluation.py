@@ -103,3 +103,22 @@ def test_evaluate_claims_with_the_packaged_model(tmp_path):
     assert result["model"] == model.version
     assert not math.isnan(result["average_precision"])
     assert evaluate_claims(path, model=model, threshold=0.0, progress=False)["recall"] == 1.0
+
+
+def test_evaluate_command(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from claimflag.cli import main
+
+    path = tmp_path / "mine.csv"
+    path.write_text("Text,Verdict\n"
+                    '"Prices rose 8 percent in 2022, the fastest rise in 40 years.",1\n'
+                    "Thanks for having me.,-1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["evaluate", "claims", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout)  # the progress bar goes to stderr
+    assert (metrics["n"], metrics["positives"]) == (2, 1)
+    text = CliRunner().invoke(main, ["evaluate", "claims", str(path), "--threshold", "0.5"])
+    assert text.exit_code == 0 and "F1" in text.output and "threshold 0.5000" in text.output

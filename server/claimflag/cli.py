@@ -102,3 +102,50 @@ def bench(quick: bool, out: Path | None, redis_url: str | None):
     click.echo(benchmark.table(result))
     if out is not None:
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+@main.group()
+def train():
+    """Train a model (needs the train extra: pip install 'claimflag[train]')."""
+
+
+@train.command("claims")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The ClaimBuster folder; the CT24 dev-test file is found beside it.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the model (default: the package's models/claims).")
+@click.option("--seed", default=0, show_default=True, type=int)
+def train_claims(data_dir: Path, out_dir: Path | None, seed: int):
+    """Fine-tune the claim scorer, export it to int8 ONNX and write its REPORT.md."""
+    try:
+        from .training.claims import train_claims as run
+    except ImportError as err:
+        raise click.ClickException(f"{err}: install the train extra: pip install 'claimflag[train]'") from None
+    meta = run(data_dir, out_dir, seed=seed)
+    pooled = meta["tuning"]["pooled"]
+    click.echo(f"{meta['version']}: threshold {meta['threshold']:.4f}, tuning F1 {pooled['f1']:.3f}, "
+               f"AP {pooled['average_precision']:.3f}, trained in {meta['train_seconds'] / 60:.1f} min")
+
+
+@main.group()
+def evaluate():
+    """Measure a model on a labelled file."""
+
+
+@evaluate.command("claims")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--threshold", type=float, default=None, help="Default: the model's own, chosen on the tuning sets.")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def evaluate_claims(file: Path, threshold: float | None, as_json: bool):
+    """Precision, recall, positive-class F1 and average precision of the claim
+    scorer on a ClaimBuster CSV or CheckThat! TSV."""
+    from .evaluation import evaluate_claims as run
+
+    result = run(file, threshold=threshold)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+        return
+    click.echo(f"{result['model']} on {file.name}: {result['n']} sentences, {result['positives']} positive, "
+               f"threshold {result['threshold']:.4f}")
+    click.echo(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
+               f"F1 {result['f1']:.3f}  AP {result['average_precision']:.3f}")
