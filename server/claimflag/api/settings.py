@@ -60,10 +60,8 @@ def settings_backend() -> Iterator[SettingsStore]:
     store = get_store()
     if not store.available():
         raise _unavailable()
-    config = current_app.config["CLAIMFLAG"]
     try:
-        yield SettingsStore(store.client, Limits(config.SETTINGS_MAX_DOMAINS,
-                                                 config.SETTINGS_MAX_DISMISSED))
+        yield _settings_store(store)
     except redis.ResponseError as err:
         # Redis answered but refused (e.g. OOM at maxmemory): not an outage to back off from.
         log.warning("settings write refused by redis (%s)", str(err).split(" ", 1)[0])
@@ -78,6 +76,11 @@ def settings_backend() -> Iterator[SettingsStore]:
     except Contended:
         raise APIError(503, "too many changes to these settings at once; try again",
                        code="busy", headers={"Retry-After": "1"}) from None
+
+
+def _settings_store(store) -> SettingsStore:
+    config = current_app.config["CLAIMFLAG"]
+    return SettingsStore(store.client, Limits(config.SETTINGS_MAX_DOMAINS, config.SETTINGS_MAX_DISMISSED))
 
 
 def service_defaults() -> dict:
@@ -105,21 +108,16 @@ def site_preferences(url: str | None) -> SitePreferences | None:
     store = get_store()
     if not store.available():
         return None
-    chain = domains.lookup_chain(host) if host else []
-    config = current_app.config["CLAIMFLAG"]
     try:
-        entries, defaults = SettingsStore(store.client, Limits(
-            config.SETTINGS_MAX_DOMAINS, config.SETTINGS_MAX_DISMISSED)).chain(token, chain)
+        entries, defaults = _settings_store(store).chain(token, domains.lookup_chain(host) if host else [])
     except redis.RedisError as err:
         store.failed(err)
         return None
     except UnknownInstall:
         raise unauthorized() from None
-    entries = [*entries, defaults]
-    return SitePreferences(
-        token,
-        domains.resolve([e.settings for e in entries if e], service_defaults()),
-        frozenset(domains.dismissed_union(e.dismissed for e in entries if e)))
+    chain = [*entries, defaults]
+    return SitePreferences(token, _effective(chain),
+                           frozenset(domains.dismissed_union(e.dismissed for e in chain if e)))
 
 
 def _token() -> str | None:
@@ -248,5 +246,10 @@ def _view(name: str, chain: list[Entry | None]) -> dict:
         "unicode": name if name == DEFAULTS_NAME else domains.unicode_host(name),
         "settings": own.settings,
         "dismissed": own.dismissed,
-        "effective": domains.resolve([e.settings for e in chain if e], service_defaults()),
+        "effective": _effective(chain),
     }
+
+
+def _effective(chain: list[Entry | None]) -> dict:
+    """``chain``: a site's entry, its parents' and the defaults', most specific first."""
+    return domains.resolve([e.settings for e in chain if e], service_defaults())
