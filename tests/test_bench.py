@@ -57,6 +57,7 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
         assert len(load["memory"]["peak_rss_mb"]) == n
     assert result["load"]["scaling"] > 0
     assert 50 < result["memory"]["max_peak_rss_mb_per_worker"] < 4000
-    assert set(result["targets"]) == {"analysis_ratio", "cached_speedup", "scaling_2_workers",
-                                      "rss_mb_per_worker"}
+    assert set(result["targets"]) == {"analysis_floor", "analysis_ratio", "cached_speedup",
+                                      "scaling_2_workers", "rss_mb_per_worker"}
+    assert a["sample_pages_ratio"] > 0
     assert all(isinstance(t["met"], bool) for t in result["targets"].values())

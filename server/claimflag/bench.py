@@ -48,8 +48,9 @@ SAMPLE_NAMES = ("opinion-column.txt",)
 PAGE_EDGE_BLOCKS = 3   # as in api/analyze.py
 
 # Targets of the performance issue (ratios measured in the same run).
-TARGETS = {"analysis_ratio": 3.0, "cached_speedup": 20.0, "scaling_2_workers": 1.7,
-           "rss_mb_per_worker": 350.0}
+# The analysis floor is the claim detection issue's: at least as fast as plain spaCy.
+TARGETS = {"analysis_floor": 1.0, "analysis_ratio": 3.0, "cached_speedup": 20.0,
+           "scaling_2_workers": 1.7, "rss_mb_per_worker": 350.0}
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,10 @@ def words(page: list[str]) -> int:
 
 # -------------------------------------------------------- 1. the analysis
 
-def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], None]) -> dict:
+def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], None],
+                     samples: int = 0) -> dict:
+    """``samples``: how many of ``pages`` (the first ones) are real pages;
+    their ratio is also given on its own."""
     import spacy
 
     from .config import Config
@@ -195,15 +199,21 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
     analyzer.analyze(blocks(pages[0][:3]))
     list(baseline.pipe(pages[0][:3]))
     ours = base = 0.0
+    sample_ours = sample_base = 0.0
     total_words = 0
     for r in range(rounds):
-        for page in pages:
+        for k, page in enumerate(pages):
             started = time.perf_counter()
             list(baseline.pipe(page))
-            base += time.perf_counter() - started
+            took_base = time.perf_counter() - started
             started = time.perf_counter()
             analyzer.analyze(blocks(page))   # new Block objects: nothing is cached
-            ours += time.perf_counter() - started
+            took_ours = time.perf_counter() - started
+            base += took_base
+            ours += took_ours
+            if k < samples:
+                sample_base += took_base
+                sample_ours += took_ours
             total_words += words(page)
         log(f"  analysis round {r + 1}/{rounds}: ours {total_words / ours:,.0f} words/s, "
             f"baseline {total_words / base:,.0f} words/s")
@@ -211,7 +221,8 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
             "ours_seconds": round(ours, 3), "baseline_seconds": round(base, 3),
             "ours_words_per_s": round(total_words / ours, 1),
             "baseline_words_per_s": round(total_words / base, 1),
-            "ratio": round(base / ours, 3)}
+            "ratio": round(base / ours, 3),
+            "sample_pages_ratio": round(sample_base / sample_ours, 3) if sample_ours else None}
 
 
 # ------------------------------------------------------------ 2. servers
@@ -471,7 +482,7 @@ def run(quick: bool = False, redis_url: str | None = None,
                   "words": sum(map(words, pages)), "blocks": sum(map(len, pages))},
     }
     log("analysis without cache vs full en_core_web_sm nlp.pipe:")
-    result["analysis"] = measure_analysis(pages, plan.analysis_rounds, log)
+    result["analysis"] = measure_analysis(pages, plan.analysis_rounds, log, samples=len(samples))
 
     url, redis_kind = local_redis_url(redis_url)
     result["redis"] = redis_kind
@@ -502,6 +513,7 @@ def run(quick: bool = False, redis_url: str | None = None,
     result["memory"] = {"max_peak_rss_mb_per_worker": max(peaks) if peaks else None,
                         "pss_mb_2_workers": servers[2]["load"]["memory"]["pss_mb"]}
     result["targets"] = {
+        "analysis_floor": {"target": TARGETS["analysis_floor"], "value": result["analysis"]["ratio"]},
         "analysis_ratio": {"target": TARGETS["analysis_ratio"], "value": result["analysis"]["ratio"]},
         "cached_speedup": {"target": TARGETS["cached_speedup"], "value": result["http"]["cached_speedup"]},
         "scaling_2_workers": {"target": TARGETS["scaling_2_workers"], "value": result["load"]["scaling"]},
@@ -523,7 +535,11 @@ def table(result: dict[str, Any]) -> str:
     rows = [
         ("analysis, words/s (no cache)", f"{a['ours_words_per_s']:,.0f}", ""),
         ("baseline en_core_web_sm nlp.pipe, words/s", f"{a['baseline_words_per_s']:,.0f}", ""),
-        ("analysis / baseline", f"{a['ratio']:.2f}x", f">= {t['analysis_ratio']['target']:g}x: {mark('analysis_ratio')}"),
+        ("analysis / baseline", f"{a['ratio']:.2f}x",
+         f">= {t['analysis_floor']['target']:g}x: {mark('analysis_floor')}; "
+         f">= {t['analysis_ratio']['target']:g}x: {mark('analysis_ratio')}"),
+        *([("  on the sample column alone", f"{a['sample_pages_ratio']:.2f}x", "")]
+          if a.get("sample_pages_ratio") else []),
         (f"page latency cold, p50 / p95 ({h['blocks_per_page']:g} blocks)",
          f"{h['cold_p50_ms']:,.0f} / {h['cold_p95_ms']:,.0f} ms", ""),
         ("page latency cached, p50 / p95", f"{h['cached_p50_ms']:,.1f} / {h['cached_p95_ms']:,.1f} ms", ""),

@@ -40,7 +40,8 @@ class Analyzer:
         self.segmenter.enable_pipe("senter")
         self.segmenter.add_pipe("claimflag_disclosures")
         self.segmenter.add_pipe("claimflag_claim_scorer")
-        self.annotator = spacy.load(model_name, exclude=["senter"])
+        # One vocabulary for both: the same model's lexemes and strings, held once.
+        self.annotator = spacy.load(model_name, exclude=["senter"], vocab=self.segmenter.vocab)
         self.annotator.add_pipe("claimflag_claim_evidence")
         self.batch_size = batch_size
         claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
