@@ -55,6 +55,7 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
         assert load["workers"] == n and load["requests"] > 0 and load["failures"] == 0
         assert load["requests_per_s"] > 0
         assert len(load["memory"]["peak_rss_mb"]) == n
+        assert load["worker_cores"] > 0 and load["other_cores"] >= 0
     assert result["load"]["scaling"] > 0
     assert 50 < result["memory"]["max_peak_rss_mb_per_worker"] < 4000
     assert set(result["targets"]) == {"analysis_floor", "analysis_ratio", "cached_speedup",

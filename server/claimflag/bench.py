@@ -12,8 +12,9 @@ the machine may be shared and absolute timings drift:
    cache) and cached (the same page again).
 3. *Throughput*: requests per second with 1 and with 2 workers under
    concurrent load from a second process (locust, headless), every request a
-   page the cache has not seen.
-4. *Memory*: peak RSS of each worker (psutil, sampled during the load), and
+   page the cache has not seen. Both servers stay up and the load alternates
+   between them in phases, so drift in the machine's other load hits both.
+4. *Memory*: peak RSS of each worker (psutil, sampled all through), and
    its PSS at the end (shared pages split between the processes sharing them).
 
 Pages are the sample column from ``shared/samples`` when it is found, plus
@@ -60,7 +61,8 @@ class Plan:
     generated_pages: int
     cold_pages: int
     cached_repeats: int
-    load_seconds: int
+    load_seconds: int        # per phase; phases alternate 1 and 2 workers
+    load_phases: int
     load_users: int
     load_page_blocks: int
 
@@ -68,9 +70,9 @@ class Plan:
     def for_run(cls, quick: bool) -> Plan:
         if quick:   # a smoke test: well under a minute
             return cls(analysis_rounds=1, generated_pages=1, cold_pages=3, cached_repeats=10,
-                       load_seconds=5, load_users=4, load_page_blocks=6)
+                       load_seconds=4, load_phases=1, load_users=4, load_page_blocks=6)
         return cls(analysis_rounds=4, generated_pages=4, cold_pages=10, cached_repeats=40,
-                   load_seconds=25, load_users=4, load_page_blocks=10)
+                   load_seconds=12, load_phases=2, load_users=4, load_page_blocks=10)
 
 
 # ------------------------------------------------------------------ pages
@@ -438,9 +440,17 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
            "-u", str(plan.load_users), "-r", str(plan.load_users), "-t", f"{plan.load_seconds}s",
            "--host", server.base, "--csv", str(prefix), "--only-summary",
            "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0"]
-    with RssSampler(server) as rss:
-        done = subprocess.run(cmd, env=env, capture_output=True, text=True,
-                              timeout=plan.load_seconds + 120)
+    import psutil
+
+    workers = [psutil.Process(pid) for pid in server.worker_pids()]
+    cpu_before = _busy_seconds(psutil), [_cpu_seconds(w) for w in workers], _children_cpu()
+    wall = time.monotonic()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                          timeout=plan.load_seconds + 120)
+    wall = time.monotonic() - wall
+    busy = _busy_seconds(psutil) - cpu_before[0]
+    ours = sum(_cpu_seconds(w) for w in workers) - sum(cpu_before[1])
+    locust = _children_cpu() - cpu_before[2]
     if done.returncode != 0 or not Path(f"{prefix}_stats.csv").is_file():
         raise RuntimeError(f"locust failed ({done.returncode}): {done.stderr[-2000:]}")
     import csv
@@ -448,14 +458,37 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
     with open(f"{prefix}_stats.csv", newline="") as f:
         rows = {row["Name"]: row for row in csv.DictReader(f)}
     total = rows["Aggregated"]
-    result = {"workers": server.workers, "users": plan.load_users, "seconds": plan.load_seconds,
-              "requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
+    result = {"requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
               "requests_per_s": round(float(total["Requests/s"]), 2),
               "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
-              "memory": rss.report()}
+              # Cores used during the phase: by the workers, and by every other
+              # process on the machine (not the workers, not locust).
+              "worker_cores": round(ours / wall, 2),
+              "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2)}
     log(f"  load, {server.workers} worker(s): {result['requests_per_s']} requests/s, "
-        f"{result['failures']} failures, peak RSS {result['memory']['max_peak_rss_mb']} MB")
+        f"{result['failures']} failures; workers used {result['worker_cores']} cores, "
+        f"other processes {result['other_cores']}")
     return result
+
+
+def _busy_seconds(psutil) -> float:
+    t = psutil.cpu_times()
+    return t.user + t.system + getattr(t, "nice", 0.0) + getattr(t, "irq", 0.0) + getattr(t, "softirq", 0.0)
+
+
+def _cpu_seconds(process) -> float:
+    try:
+        t = process.cpu_times()
+        return t.user + t.system
+    except Exception:
+        return 0.0
+
+
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------- the run
@@ -488,30 +521,49 @@ def run(quick: bool = False, redis_url: str | None = None,
     result["redis"] = redis_kind
     run_tag = int(time.time() * 1000) % 10**9 * 100   # cold pages differ between runs
     work = Path(tempfile.mkdtemp(prefix="claimflag-bench-"))
+    servers: dict[int, Server] = {}
     try:
-        servers: dict[int, dict] = {}
+        # Both servers stay up; the load alternates between them, phase by
+        # phase, so that a change in the machine's other load hits both alike.
+        log(f"gunicorn with 1 and with 2 workers, Redis {redis_kind}:")
         for n in (1, 2):
-            log(f"gunicorn, {n} worker(s), Redis {redis_kind}:")
-            server = Server(n, url, work)
-            try:
-                server.wait_ready()
-                warm(server)
-                entry: dict[str, Any] = {}
-                if n == 1:
-                    entry["latency"] = measure_latency(server, pages, plan, run_tag, log)
-                entry["load"] = run_load(server, plan, work, run_tag + 50 + n * 10**6, log)
-                servers[n] = entry
-            finally:
-                server.stop()
+            servers[n] = Server(n, url, work)
+        for server in servers.values():
+            server.wait_ready()
+            warm(server)
+        with RssSampler(servers[1]) as rss1, RssSampler(servers[2]) as rss2:
+            result["http"] = measure_latency(servers[1], pages, plan, run_tag, log)
+            phases: dict[int, list[dict]] = {1: [], 2: []}
+            for phase in range(plan.load_phases):
+                for n in (1, 2):
+                    phases[n].append(run_load(servers[n], plan, work,
+                                              run_tag + 50 + (2 * phase + n) * 10**6, log))
+        memory = {1: rss1.report(), 2: rss2.report()}
     finally:
+        for server in servers.values():
+            server.stop()
         shutil.rmtree(work, ignore_errors=True)
-    result["http"] = servers[1]["latency"]
-    result["load"] = {"workers_1": servers[1]["load"], "workers_2": servers[2]["load"]}
-    one, two = servers[1]["load"]["requests_per_s"], servers[2]["load"]["requests_per_s"]
+    result["load"] = {}
+    for n in (1, 2):
+        runs = phases[n]
+        result["load"][f"workers_{n}"] = {
+            "workers": n, "users": plan.load_users, "phases": len(runs),
+            "seconds": plan.load_seconds * len(runs),
+            "requests": sum(r["requests"] for r in runs),
+            "failures": sum(r["failures"] for r in runs),
+            "requests_per_s": round(statistics.mean(r["requests_per_s"] for r in runs), 2),
+            "per_phase_requests_per_s": [r["requests_per_s"] for r in runs],
+            "p50_ms": statistics.median(r["p50_ms"] for r in runs),
+            "p95_ms": max(r["p95_ms"] for r in runs),
+            "worker_cores": round(statistics.mean(r["worker_cores"] for r in runs), 2),
+            "other_cores": round(statistics.mean(r["other_cores"] for r in runs), 2),
+            "memory": memory[n]}
+    one = result["load"]["workers_1"]["requests_per_s"]
+    two = result["load"]["workers_2"]["requests_per_s"]
     result["load"]["scaling"] = round(two / one, 3) if one else None
-    peaks = [v for n in (1, 2) for v in servers[n]["load"]["memory"]["peak_rss_mb"]]
+    peaks = memory[1]["peak_rss_mb"] + memory[2]["peak_rss_mb"]
     result["memory"] = {"max_peak_rss_mb_per_worker": max(peaks) if peaks else None,
-                        "pss_mb_2_workers": servers[2]["load"]["memory"]["pss_mb"]}
+                        "pss_mb_2_workers": memory[2]["pss_mb"]}
     result["targets"] = {
         "analysis_floor": {"target": TARGETS["analysis_floor"], "value": result["analysis"]["ratio"]},
         "analysis_ratio": {"target": TARGETS["analysis_ratio"], "value": result["analysis"]["ratio"]},
@@ -547,6 +599,10 @@ def table(result: dict[str, Any]) -> str:
         ("requests/s, 1 worker (cold pages)", f"{load['workers_1']['requests_per_s']:.2f}", ""),
         ("requests/s, 2 workers (cold pages)", f"{load['workers_2']['requests_per_s']:.2f}", ""),
         ("2 workers / 1 worker", f"{load['scaling']:.2f}x", f">= {t['scaling_2_workers']['target']:g}x: {mark('scaling_2_workers')}"),
+        ("  cores used by the workers, 1 / 2 workers",
+         f"{load['workers_1']['worker_cores']:.2f} / {load['workers_2']['worker_cores']:.2f}", ""),
+        ("  cores used by other processes meanwhile",
+         f"{load['workers_1']['other_cores']:.2f} / {load['workers_2']['other_cores']:.2f}", ""),
         ("peak RSS per worker", f"{m['max_peak_rss_mb_per_worker']:.0f} MB",
          f"<= {t['rss_mb_per_worker']['target']:g} MB: {mark('rss_mb_per_worker')}"),
         ("PSS per worker, 2 workers", " / ".join(f"{v:.0f}" for v in m["pss_mb_2_workers"]) + " MB", ""),
