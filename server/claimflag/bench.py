@@ -519,7 +519,9 @@ def run(quick: bool = False, redis_url: str | None = None,
 
     url, redis_kind = local_redis_url(redis_url)
     result["redis"] = redis_kind
-    run_tag = int(time.time() * 1000) % 10**9 * 100   # cold pages differ between runs
+    # Page numbers of this run: far from those of any other run, so a page
+    # called cold here was never cached by an earlier run either.
+    run_tag = random.SystemRandom().randrange(1, 10**6) * 10**8
     work = Path(tempfile.mkdtemp(prefix="claimflag-bench-"))
     servers: dict[int, Server] = {}
     try:
