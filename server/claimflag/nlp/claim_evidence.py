@@ -195,7 +195,6 @@ EVALUATIVE = {
     "amazing", "fantastic", "horrible", "stupid", "unfair", "fair", "reckless", "cruel", "naive",
     "incompetent", "dangerous", "irresponsible", "deplorable", "heartbreaking", "good", "bad",
 }
-DEONTIC = {"should", "must", "ought", "need", "have"}
 
 
 @dataclass(frozen=True)
