@@ -563,6 +563,12 @@ def run(quick: bool = False, redis_url: str | None = None,
     one = result["load"]["workers_1"]["requests_per_s"]
     two = result["load"]["workers_2"]["requests_per_s"]
     result["load"]["scaling"] = round(two / one, 3) if one else None
+    # The same per core the workers actually got: on a machine shared with
+    # other work, what two workers would give with two free cores, roughly.
+    per_core = {n: sum(r["requests_per_s"] for r in phases[n]) /
+                max(sum(r["worker_cores"] for r in phases[n]), 1e-9) for n in (1, 2)}
+    result["load"]["requests_per_core"] = {f"workers_{n}": round(v, 2) for n, v in per_core.items()}
+    result["load"]["per_core_efficiency_2_workers"] = round(per_core[2] / per_core[1], 3)
     peaks = memory[1]["peak_rss_mb"] + memory[2]["peak_rss_mb"]
     result["memory"] = {"max_peak_rss_mb_per_worker": max(peaks) if peaks else None,
                         "pss_mb_2_workers": memory[2]["pss_mb"]}
@@ -605,6 +611,8 @@ def table(result: dict[str, Any]) -> str:
          f"{load['workers_1']['worker_cores']:.2f} / {load['workers_2']['worker_cores']:.2f}", ""),
         ("  cores used by other processes meanwhile",
          f"{load['workers_1']['other_cores']:.2f} / {load['workers_2']['other_cores']:.2f}", ""),
+        ("  requests per core used, 1 / 2 workers",
+         f"{load['requests_per_core']['workers_1']:.1f} / {load['requests_per_core']['workers_2']:.1f}", ""),
         ("peak RSS per worker", f"{m['max_peak_rss_mb_per_worker']:.0f} MB",
          f"<= {t['rss_mb_per_worker']['target']:g} MB: {mark('rss_mb_per_worker')}"),
         ("PSS per worker, 2 workers", " / ".join(f"{v:.0f}" for v in m["pss_mb_2_workers"]) + " MB", ""),
