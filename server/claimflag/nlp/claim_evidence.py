@@ -377,7 +377,8 @@ def _sources(doc: Doc) -> list[Source]:
             head = next((c for c in doc[tok.i + 1].children if c.dep_ == "pobj"), None)
             verb = tok
         elif tok.lemma_.lower() in QUOTE_FRAME_LEMMAS and (
-                tok.pos_ == "VERB" or tok.dep_ == "ROOT" and tok.tag_ == "NNS"):
+                tok.pos_ == "VERB" and tok.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "compound")
+                or tok.dep_ == "ROOT" and tok.tag_ == "NNS"):      # not "Copyright claims ... rose"
             # Participles without a subject ("..., confirming concerns") find none.
             subjects = sorted((c for c in tok.children if c.dep_ == "nsubj"),
                               key=lambda c: (not _source_like(c), abs(c.i - tok.i)))
@@ -527,7 +528,8 @@ def _figure_phrase(ent: Span) -> Span:
     start, end = ent.start, ent.end
     root = ent.root
     counted = False
-    if end + 1 < len(doc) and doc[end].lower_ in ("in", "to") and doc[end + 1].like_num:
+    if end + 1 < len(doc) and doc[end].lower_ in ("in", "to") and doc[end + 1].like_num \
+            and doc[end + 1].ent_type_ not in ("DATE", "TIME"):
         end += 2                                                  # 1 in 5 pupils, voted 31 to 12
         root = doc[end - 1]
     if root.dep_ in ("nummod", "quantmod") and root.head.i >= end and root.head.i - end <= 3:
@@ -762,15 +764,21 @@ def _comparison(doc: Doc, sources: list[Source]) -> Evidence | None:
             if other.like_num or other.ent_type_ in FIGURE_ENTS | {"DATE", "TIME"} \
                     or other.lower_ in ("a", "an", "ever", "usual", "expected", "planned"):
                 continue                                   # "more than 300", not a comparison
-            compared = tok.head if tok.head.tag_ in ("JJR", "RBR") else doc[max(tok.i - 1, 0)]
+            compared = next((doc[j] for j in range(tok.i - 1, max(tok.i - 7, -1), -1)
+                             if doc[j].tag_ in ("JJR", "RBR") or doc[j].lower_ in ("more", "less", "fewer")),
+                            None)
+            if compared is None or doc[tok.i - 1].lower_ in ("rather", "other"):
+                continue
+            # The claim's two sides: its subject, and "safer than drivers on the ring road".
+            claim = _trim(doc[compared.i: _clause_end(doc, tok.i + 1, limit=8)])
             subj = next((c for a in [compared, *compared.ancestors] for c in a.children
-                         if c.dep_ in ("nsubj", "nsubjpass") and c.i < tok.i), None)
-            than = _trim(doc[tok.i + 1: _clause_end(doc, tok.i + 1, limit=8)])
-            first = _noun_phrase(subj, prep=True) if subj is not None and subj.pos_ != "PRON" \
-                else doc[compared.left_edge.i: compared.i + 1]
+                         if c.dep_ in ("nsubj", "nsubjpass") and c.i < compared.i), None)
+            if subj is None or subj.pos_ == "PRON":
+                return Evidence("comparison", "Comparison", Note(
+                    "Comparison ({0}): check both sides use the same measure and period.", _slots(claim)))
             return Evidence("comparison", "Comparison", Note(
-                "Comparison ({0} versus {1}): check both sides use the same measure and period.",
-                _slots(first, than)))
+                "Comparison ({0}: {1}): check both sides use the same measure and period.",
+                _slots(_noun_phrase(subj, prep=True), claim)))
         if re.fullmatch(r"compared|up|down", tok.lower_) and tok.i + 2 < len(doc) \
                 and doc[tok.i + 1].lower_ in ("with", "to", "from"):
             other = _trim(doc[tok.i + 2: _clause_end(doc, tok.i + 2, limit=8)])
