@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from claimflag import create_app
-from claimflag.store.redis import start_embedded
+from claimflag.store.redis import EXTENSION as REDIS_EXTENSION, start_embedded
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -45,8 +45,10 @@ def cache_secret() -> str:
 
 @pytest.fixture
 def app(redis_url, tmp_path, cache_secret):
-    return create_app({"REDIS_URL": redis_url, "DATA_DIR": str(tmp_path),
-                       "CACHE_SECRET": cache_secret})
+    app = create_app({"REDIS_URL": redis_url, "DATA_DIR": str(tmp_path),
+                      "CACHE_SECRET": cache_secret})
+    yield app
+    app.extensions[REDIS_EXTENSION].client.close()
 
 
 @pytest.fixture

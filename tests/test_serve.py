@@ -31,9 +31,24 @@ def test_claimflag_serve_answers_over_http(tmp_path, redis_url, sample_column):
         assert bad.status_code == 400 and bad.json()["error"]["code"]
         assert requests.get(f"{base}/readyz", timeout=10).json()["status"] == "ready"
     logged = log.read_text(errors="replace")
-    assert "POST /v1/analyze" in logged          # the access log works...
+    assert "POST /v1/analyze 200" in logged      # the access log works...
     assert "news.example.org" not in logged      # ...and holds no URL
     assert sample_column[3][:40] not in logged   # ...and no page text
+    # Workers stop cleanly (onnxruntime imported before the fork made them abort).
+    assert "SIGABRT" not in logged and "terminate called" not in logged
+    assert "was sent SIGKILL" not in logged
+
+
+def test_access_log_names_routes_not_paths(tmp_path, redis_url):
+    port = free_port()
+    log = tmp_path / "serve.log"
+    env = {"CLAIMFLAG_REDIS_URL": redis_url, "CLAIMFLAG_DATA_DIR": str(tmp_path)}
+    with running([CLAIMFLAG, "serve", "--port", str(port)], port, env, log_path=log) as base:
+        requests.get(f"{base}/v1/settings/secret-hobby.example", timeout=10)
+        requests.get(f"{base}/no/such/private-path", timeout=10)
+    logged = log.read_text(errors="replace")
+    assert "GET /v1/settings/<domain> 401" in logged
+    assert "secret-hobby" not in logged and "private-path" not in logged
 
 
 def test_serve_uses_the_embedded_redis_by_default(tmp_path):

@@ -34,8 +34,8 @@ def serve(host: str, port: int, workers: int):
             self.cfg.set("threads", 4)
             self.cfg.set("preload_app", True)
             self.cfg.set("timeout", 30)
-            self.cfg.set("accesslog", "-")
-            self.cfg.set("access_log_format", '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms')
+            # The app writes the access log itself, by route template.
+            self.cfg.set("accesslog", None)
 
         def load(self):
             return create_app()

@@ -1,14 +1,23 @@
-"""Prometheus metrics: counts and timings only, never text or URLs."""
+"""Prometheus metrics and the access log.
+
+Both name a request by its route template (``/v1/settings/<domain>``), never
+by its path, so neither holds a URL, a host a reader configured, or text.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response
+import logging
+import time
+
+from flask import Blueprint, Flask, Response, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 REQUESTS = Counter("claimflag_http_requests_total", "HTTP requests", ["endpoint", "status"])
 BLOCKS = Counter("claimflag_blocks_total", "Blocks analysed", ["cache"])
 REDIS_ERRORS = Counter("claimflag_redis_errors_total", "Redis calls that failed")
 ANALYSIS_SECONDS = Histogram("claimflag_analysis_seconds", "Time to analyse the cache misses of a request")
+
+access_log = logging.getLogger("claimflag.access")
 
 bp = Blueprint("metrics", __name__)
 
@@ -18,12 +27,18 @@ def metrics():
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def start_clock():
+        g.started = time.perf_counter()
+
     @app.after_request
-    def count(response):
-        from flask import request
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(endpoint, str(response.status_code)).inc()
+    def count_and_log(response):
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        REQUESTS.labels(route, str(response.status_code)).inc()
+        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info("%s %s %s %dB %.0fms", request.method, route, response.status_code,
+                        response.calculate_content_length() or 0, elapsed)
         return response
 
     app.register_blueprint(bp)

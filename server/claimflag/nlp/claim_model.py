@@ -31,9 +31,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import onnxruntime as ort
 from tokenizers import Tokenizer
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
 
@@ -51,7 +55,7 @@ class ClaimModel:
         self._tokenizer = tokenizer
         self._pad_id = int(meta.get("pad_id", 0))
         self._lock = threading.Lock()
-        self._session: ort.InferenceSession | None = None
+        self._session: "ort.InferenceSession | None" = None
         self._pid: int | None = None
 
     @classmethod
@@ -66,13 +70,18 @@ class ClaimModel:
             raise FileNotFoundError(model_dir / "model.onnx")
         return cls(model_dir, meta, tokenizer, threads=threads)
 
-    def _get_session(self) -> ort.InferenceSession:
+    def _get_session(self) -> "ort.InferenceSession":
         pid = os.getpid()
         session = self._session
         if session is not None and self._pid == pid:
             return session
         with self._lock:
             if self._session is None or self._pid != pid:
+                # Imported here, in the process that runs the model: a process
+                # that has imported onnxruntime and then forks (gunicorn's
+                # preloading master) leaves children that hang or abort at exit.
+                import onnxruntime as ort
+
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = self.threads
                 options.inter_op_num_threads = 1
