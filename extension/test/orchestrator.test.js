@@ -9,6 +9,7 @@ let inFlight = 0;
 let maxInFlight = 0;
 const storageListeners = [];
 let storedSettings = null;
+let storedPerf = null;
 
 function answer(msg) {
   return {
@@ -43,7 +44,7 @@ before(() => {
       },
     },
     storage: {
-      local: { get: async () => ({ settings: storedSettings }) },
+      local: { get: async () => ({ settings: storedSettings, perf: storedPerf }) },
       onChanged: { addListener: (fn) => storageListeners.push(fn) },
     },
   };
@@ -113,4 +114,35 @@ test('sends the page once, then only new blocks, debounced, one request at a tim
   await new Promise((r) => setTimeout(r, 400));
   assert.equal(sent.length, count);
   window.close();
+});
+
+test('a big page is collected and anchored in many small slices, with the same result; switching off mid-pass stops it', async () => {
+  const { Orchestrator } = await import('../src/content/orchestrator.js');
+  storedSettings = null;
+  storedPerf = { timeSliceMs: 0.01 }; // a pause after (nearly) every step
+  const paras = Array.from({ length: 300 }, (_, i) => `<p>Report ${i}: <b>${i + 1} homes</b> lost power, officials said.</p>`);
+  const dom = new JSDOM(`<body>${paras.join('')}</body>`, { url: 'https://big.example.org/a', pretendToBeVisual: true });
+  const html = dom.window.document.documentElement;
+  const before = sent.length;
+  const orch = new Orchestrator(dom.window);
+  await orch.start();
+  assert.equal(orch.sliceMs, 0.01);
+  await until(() => html.dataset.claimflag === 'ready' && html.dataset.claimflagClaims === '300');
+  assert.equal(sent.length, before + 1);
+  assert.equal(sent[sent.length - 1].blocks.length, 300);
+  assert.deepEqual(orch.items.map((it) => it.range.toString()).slice(0, 2),
+    ['Report 0: 1 homes lost power, officials said.', 'Report 1: 2 homes lost power, officials said.']);
+
+  // Off while a pass is collecting: nothing is sent, nothing drawn.
+  for (const p of dom.window.document.querySelectorAll('p')) p.append(' Updated.');
+  await until(() => orch.running);
+  storedSettings = { sites: { 'example.org': { enabled: false } } };
+  storageListeners[storageListeners.length - 1]({ settings: { newValue: storedSettings } }, 'local');
+  const count = sent.length;
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(html.dataset.claimflag, 'disabled');
+  assert.equal(html.dataset.claimflagClaims, '0');
+  assert.equal(sent.length, count);
+  storedPerf = null;
+  dom.window.close();
 });

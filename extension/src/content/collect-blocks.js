@@ -77,28 +77,63 @@ function isSkipped(el) {
  * @returns {Block[]}
  */
 export function collectBlocks(root, opts = {}) {
+  const blocks = [];
+  for (const b of walkBlocks(root, opts)) if (b) blocks.push(b);
+  return blocks;
+}
+
+/**
+ * The same blocks, collected in time slices: between slices it yields to the
+ * event loop (`slicer`, see slicer.js), so a big page never blocks the main
+ * thread for long. The page may change during a pause: the blocks are what
+ * the page said when each was read (anchoring checks the text again later).
+ * @param {Element} root
+ * @param {{due: () => boolean, pause: () => Promise<void>}} slicer
+ * @param {object} [opts]  as for collectBlocks
+ * @returns {Promise<Block[]>}
+ */
+export async function collectBlocksSliced(root, slicer, opts = {}) {
+  const blocks = [];
+  for (const b of walkBlocks(root, opts)) {
+    if (b) blocks.push(b);
+    if (slicer.due()) await slicer.pause();
+  }
+  return blocks;
+}
+
+// How many elements the walk visits between two chances to pause.
+const CHECK_EVERY = 16;
+
+/**
+ * The walk behind both: a generator of blocks in document order, which also
+ * yields `null` every few elements (a point where a caller may pause).
+ * @returns {Generator<Block|null>}
+ */
+export function* walkBlocks(root, opts = {}) {
   const isHidden = opts.isHidden ?? defaultIsHidden;
   const isBlock = opts.isBlock ?? defaultIsBlock;
-  const blocks = [];
-  if (!root || root.nodeType !== 1 || isSkipped(root) || isHidden(root)) return blocks;
+  if (!root || root.nodeType !== 1 || isSkipped(root) || isHidden(root)) return;
 
   // One open segment per block element on the stack; a nested block suspends
   // its parent's segment (text after the nested block starts a new segment).
   const stack = [];
+  let visited = 0;
   const open = (element) => {
     stack.push({ element, segment: 0, text: '', pieces: [] });
   };
+  /** Close the frame's open segment; the block it made, or null. */
   const flush = (frame) => {
+    let block = null;
     if (frame.pieces.length) {
-      const block = trimBlock(frame);
-      if (block) blocks.push(block);
+      block = trimBlock(frame);
       frame.segment += 1;
     }
     frame.text = '';
     frame.pieces = [];
+    return block;
   };
 
-  const walk = (node) => {
+  function* walk(node) {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === 3) {
         const data = child.data;
@@ -109,28 +144,33 @@ export function collectBlocks(root, opts = {}) {
         frame.pieces.push({ node: child, start, end: start + data.length, nodeStart: 0 });
       } else if (child.nodeType === 1) {
         const el = child;
+        visited += 1;
+        if (visited % CHECK_EVERY === 0) yield null;
         if (el.localName === 'br') {
-          flush(stack[stack.length - 1]);
+          const b = flush(stack[stack.length - 1]);
+          if (b) yield b;
           continue;
         }
         if (isSkipped(el) || isHidden(el)) continue;
         if (isBlock(el)) {
-          flush(stack[stack.length - 1]);
+          const before = flush(stack[stack.length - 1]);
+          if (before) yield before;
           open(el);
-          walk(el);
-          flush(stack.pop());
+          yield* walk(el);
+          const own = flush(stack.pop());
+          if (own) yield own;
         } else {
-          walk(el);
+          yield* walk(el);
         }
         // Shadow roots and iframes are not walked: their text is not part of this document's flow.
       }
     }
-  };
+  }
 
   open(root);
-  walk(root);
-  flush(stack.pop());
-  return blocks;
+  yield* walk(root);
+  const last = flush(stack.pop());
+  if (last) yield last;
 }
 
 /** Drop leading/trailing whitespace from a segment; null if nothing but whitespace is left. */

@@ -56,11 +56,17 @@ class ApiHighlighter {
     }
   }
 
-  /** Replace everything drawn with `items`. */
+  /**
+   * Draw exactly `items`. Only the difference is applied (flags that went away
+   * are deleted, new ones added), so a redraw after a few new flags on a big
+   * page costs a few highlight changes, not a rebuild of all of them.
+   */
   setItems(items) {
+    const next = new Set(items);
+    const prev = new Set(this.items);
+    for (const it of this.items) if (!next.has(it)) this.highlights[it.kind]?.h.delete(it.range);
+    for (const it of items) if (!prev.has(it)) this.highlights[it.kind]?.h.add(it.range);
     this.items = items.slice();
-    for (const { h } of Object.values(this.highlights)) h.clear();
-    for (const it of this.items) this.highlights[it.kind]?.h.add(it.range);
     if (this.focused && !this.items.includes(this.focused)) this.focused = null;
     this.setFocus(this.focused);
     this.register();

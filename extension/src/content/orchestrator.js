@@ -2,13 +2,19 @@
 // keeps the test hooks on <html> up to date, and wires the tooltip, the
 // keyboard commands and the MutationObserver. The three layers it drives know
 // nothing of each other.
+//
+// Collecting and anchoring run in time slices (slicer.js) that yield to the
+// event loop, so a long page never blocks the main thread for long; drawing is
+// one cheap pass (only flags that changed are added to or removed from the
+// highlights).
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
 import { filterSpans, normalizeSettings, resolveSite } from '../shared/site-settings.js';
 import { anchorSpan } from './anchoring/anchor.js';
-import { blockContainer, collectBlocks, isInsideSkipped, OWN_TAGS } from './collect-blocks.js';
+import { blockContainer, collectBlocks, collectBlocksSliced, isInsideSkipped, OWN_TAGS } from './collect-blocks.js';
 import { createHighlighter } from './highlighter.js';
+import { DEFAULT_SLICE_MS, Slicer } from './slicer.js';
 import { Tooltip } from './tooltip.js';
 
 const DEBOUNCE_MS = 250;
@@ -46,6 +52,9 @@ export class Orchestrator {
     this.hoverShown = false;
     this.stepIndex = -1;
     this.lastPath = this.pagePath();
+    // Milliseconds of work between two yields to the event loop. Storage key
+    // `perf: {timeSliceMs: 0}` turns slicing off (for the benchmark's baseline).
+    this.sliceMs = DEFAULT_SLICE_MS;
   }
 
   async start() {
@@ -56,7 +65,11 @@ export class Orchestrator {
     });
     this.installPointer();
     this.installObserver();
-    const raw = await ext.storageGet('local', 'settings', null);
+    const [raw, perf] = await Promise.all([
+      ext.storageGet('local', 'settings', null),
+      ext.storageGet('local', 'perf', null),
+    ]);
+    if (Number.isFinite(perf?.timeSliceMs) && perf.timeSliceMs >= 0) this.sliceMs = perf.timeSliceMs;
     this.applySettings(raw);
   }
 
@@ -130,11 +143,12 @@ export class Orchestrator {
     return list.filter((r) => !list.some((o) => o !== r && o.contains(r)));
   }
 
-  collect(roots) {
+  /** Blocks under `roots` not analysed yet, collected in time slices. */
+  async collect(roots, slicer) {
     const blocks = [];
     for (const root of roots) {
       if (!root) continue;
-      for (const b of collectBlocks(root)) {
+      for (const b of await collectBlocksSliced(root, slicer)) {
         const versions = this.sent.get(b.element);
         if (versions?.has(b.text) || versions?.size >= MAX_VERSIONS_PER_BLOCK) continue;
         blocks.push(b);
@@ -157,13 +171,17 @@ export class Orchestrator {
           this.lastPath = path;
           this.notes = [];
         }
-        const blocks = this.collect(this.takeRoots());
+        const generation = this.generation;
+        const slicer = new Slicer({ budgetMs: this.sliceMs });
+        const blocks = await this.collect(this.takeRoots(), slicer);
+        // Settings changed while collecting: start again (or stop) as they say.
+        if (generation !== this.generation) continue;
         if (!blocks.length) {
           this.prune();
           if (this.status !== 'ready') this.setStatus('ready');
           continue;
         }
-        await this.analyse(blocks);
+        await this.analyse(blocks, slicer);
       }
     } finally {
       this.running = false;
@@ -171,7 +189,7 @@ export class Orchestrator {
     }
   }
 
-  async analyse(blocks) {
+  async analyse(blocks, slicer = new Slicer({ budgetMs: this.sliceMs })) {
     const kinds = this.site.doc.kinds.slice();
     if (!kinds.length) {
       this.markSent(blocks);
@@ -214,24 +232,36 @@ export class Orchestrator {
       return;
     }
     this.errorCode = '';
-    this.requestedKinds = [...new Set([...this.requestedKinds, ...kinds])];
-    this.model = value.model ?? this.model;
-    for (const n of value.notes ?? []) if (!this.notes.includes(n)) this.notes.push(n);
-    // A block sent again (its text changed) replaces what was drawn for it.
-    const resent = new Set(blocks.map((b) => b.element));
-    this.records = this.records.filter((r) => !resent.has(r.element) || !blocks.some((b) => b.element === r.element && b.segment === r.segment));
+    // Anchor in time slices; what the page or the settings do meanwhile is
+    // checked after each pause, and the records change only once, at the end.
+    slicer.restart();
+    const anchored = [];
+    let orphans = 0;
     for (const rb of value.blocks ?? []) {
       const block = byId.get(rb.id);
       if (!block) continue;
       for (const span of rb.spans ?? []) {
         const a = anchorSpan(block, span, () => this.recollect(block));
-        if (a.error) {
-          this.orphans += 1;
-          continue;
+        if (a.error) orphans += 1;
+        else anchored.push({ id: rb.id, element: block.element, segment: block.segment, kind: span.kind, span, range: a.range });
+        if (slicer.due()) {
+          await slicer.pause();
+          if (!this.active || generation !== this.generation) return;
         }
-        this.records.push({ id: rb.id, element: block.element, segment: block.segment, kind: span.kind, span, range: a.range });
       }
     }
+    this.orphans += orphans;
+    this.requestedKinds = [...new Set([...this.requestedKinds, ...kinds])];
+    this.model = value.model ?? this.model;
+    for (const n of value.notes ?? []) if (!this.notes.includes(n)) this.notes.push(n);
+    // A block sent again (its text changed) replaces what was drawn for it.
+    const resent = new Map();
+    for (const b of blocks) {
+      if (!resent.has(b.element)) resent.set(b.element, new Set());
+      resent.get(b.element).add(b.segment);
+    }
+    this.records = this.records.filter((r) => !resent.get(r.element)?.has(r.segment));
+    for (const r of anchored) this.records.push(r);
     this.markSent(blocks);
     this.redraw();
     this.setStatus('ready');
