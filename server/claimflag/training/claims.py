@@ -488,6 +488,10 @@ def render_report(meta: dict[str, Any]) -> str:
             + " | ".join(f"{a[n]['f1']:.3f}" for n in tune_names)
             + f" | {speed.get('batched', '-')} | {speed.get('one_at_a_time', '-')} | "
             + (f"{a['size_mb']:.1f} MB" if a["size_mb"] else "-") + " |")
+    remeasured = (meta.get("speed_sentences_per_s_1_core") or {}).get("measured_at")
+    if remeasured:
+        lines += ["", f"The shipped model's speed was measured again at {remeasured} "
+                  "(`remeasure_speed`), the machine being busy during training."]
     lines += [
         "",
         "## Measured before the project (not re-run here)",
