@@ -32,14 +32,22 @@ def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 90.0) -> N
 
 
 @contextmanager
-def running(cmd: list[str], port: int, env: dict[str, str], cwd=None, log_path=None):
-    """Runs a server command until the block ends; yields its base URL."""
-    full_env = {**os.environ, **env}
+def running(cmd: list[str], port: int, env: dict[str, str | None], cwd=None, log_path=None,
+            timeout: float = 90.0):
+    """Runs a server command until the block ends; yields its base URL.
+
+    `env` is added to this process's environment; a value of None removes
+    that variable. With `log_path`, the server's output goes to that file.
+    """
+    full_env = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL
     proc = subprocess.Popen(cmd, env=full_env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base, proc)
+        try:
+            wait_until_up(base, proc, timeout)
+        except RuntimeError as err:
+            raise RuntimeError(f"{err}; see {log_path}" if log_path else str(err)) from None
         yield base
     finally:
         proc.terminate()

@@ -37,8 +37,7 @@ median over the runs.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
+import contextlib
 import json
 import os
 import re
@@ -46,7 +45,6 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -54,7 +52,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e.perf import (  # noqa: E402
-    LONGTASK_OBSERVER, MainThreadTrace, analyse_settled, chromium_args, long_article, read_perf, settle, summary, wait_for_state)
+    LONGTASK_OBSERVER, MainThreadTrace, analyse_settled, chromium_args, long_article, read_perf, settle,
+    static_server, summary, wait_for_state)
 from procs import free_port, running  # noqa: E402
 
 EXTENSION = ROOT / "extension"
@@ -74,18 +73,6 @@ def redis_answers(url: str) -> bool:
             client.close()
     except Exception:  # noqa: BLE001 (any failure means: use the embedded one)
         return False
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
-def serve_dir(directory: Path):
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
 
 
 def open_page(ctx, url: str, throttle: float):
@@ -230,13 +217,14 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     throttles = [float(x) for x in args.cpu_throttle.split(",") if x.strip()]
 
+    stack = contextlib.ExitStack()
     pages = Path(tempfile.mkdtemp(prefix="claimflag-pages-"))
     html = long_article(args.words)
     (pages / "long.html").write_text(html, encoding="utf-8")
-    static = serve_dir(pages)
-    page_url = f"http://127.0.0.1:{static.server_address[1]}/long.html"
     data_dir = Path(tempfile.mkdtemp(prefix="claimflag-data-"))
     try:
+        static = stack.enter_context(static_server(pages))
+        page_url = f"{static}/long.html"
         if args.service:
             redis_note = "service given"
             results = measure(args.service.rstrip("/"), page_url, args.runs, throttles)
@@ -252,8 +240,7 @@ def main(argv=None) -> int:
             with running([str(CLAIMFLAG), "serve", "--host", "127.0.0.1", "--port", str(port)], port, env) as base:
                 results = measure(base, page_url, args.runs, throttles)
     finally:
-        static.shutdown()
-        static.server_close()
+        stack.close()
         shutil.rmtree(pages, ignore_errors=True)
         shutil.rmtree(data_dir, ignore_errors=True)
 

@@ -7,20 +7,15 @@ go to ``test-artifacts/`` at the repository root.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from procs import free_port, running  # tests/procs.py (tests/ is on sys.path under pytest)
+
+from .perf import chromium_args, static_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION = ROOT / "extension"
@@ -31,12 +26,6 @@ CLAIMFLAG = Path(sys.executable).with_name("claimflag")
 
 # Generous: the service's first request loads the model.
 READY_TIMEOUT_MS = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -56,7 +45,7 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def service_url(tmp_path_factory, artifacts) -> str:
+def service_url(artifacts, tmp_path_factory) -> str:
     """`claimflag serve` on a free port; Redis from CLAIMFLAG_TEST_REDIS_URL or embedded.
 
     CLAIMFLAG_E2E_SERVICE_URL=http://127.0.0.1:8000 uses a service that is already running instead.
@@ -66,62 +55,26 @@ def service_url(tmp_path_factory, artifacts) -> str:
         return
     if not CLAIMFLAG.exists():
         pytest.skip(f"{CLAIMFLAG} not installed (pip install -e .)")
-    port = _free_port()
-    env = dict(os.environ)
-    test_redis = os.environ.get("CLAIMFLAG_TEST_REDIS_URL")
-    if test_redis:
-        env["CLAIMFLAG_REDIS_URL"] = test_redis
-    else:
-        env.pop("CLAIMFLAG_REDIS_URL", None)
-    env["CLAIMFLAG_DATA_DIR"] = str(tmp_path_factory.mktemp("claimflag-data"))
-    # Every test is a fresh browser profile, so a fresh install asking for a token:
-    # more than the production limit on token issuance per address allows.
-    env["CLAIMFLAG_RATE_LIMIT_INSTALLS"] = "10000 per minute"
-    log = open(artifacts / "e2e-service.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([str(CLAIMFLAG), "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"claimflag serve exited with {proc.returncode}; see {log.name}")
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{base} did not come up")
-            time.sleep(0.2)
+    port = free_port()
+    env = {
+        # None (no test Redis): unset, so the service starts its embedded one.
+        "CLAIMFLAG_REDIS_URL": os.environ.get("CLAIMFLAG_TEST_REDIS_URL") or None,
+        "CLAIMFLAG_DATA_DIR": str(tmp_path_factory.mktemp("claimflag-data")),
+        # Every test is a fresh browser profile, so a fresh install asking for a token:
+        # more than the production limit on token issuance per address allows.
+        "CLAIMFLAG_RATE_LIMIT_INSTALLS": "10000 per minute",
+    }
+    # Generous: the service loads its model before it answers.
+    with running([str(CLAIMFLAG), "serve", "--host", "127.0.0.1", "--port", str(port)], port, env,
+                 log_path=artifacts / "e2e-service.log", timeout=120) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
-        pass
 
 
 @pytest.fixture(scope="session")
 def pages_url() -> str:
     """The fixture pages on a static server (a thread of this process)."""
-    handler = functools.partial(_QuietHandler, directory=str(PAGES))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", _free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with static_server(PAGES) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -220,9 +173,7 @@ def browser(request, playwright_instance, tmp_path, artifacts, service_url):
     ctx = playwright_instance.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, headless=True,
         viewport={"width": 1000, "height": 760},
-        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-              "--disable-background-networking", "--disable-component-update", "--disable-sync",
-              f"--disable-extensions-except={EXTENSION}", f"--load-extension={EXTENSION}"])
+        args=chromium_args(EXTENSION))
     try:
         worker = ctx.service_workers[0] if ctx.service_workers else ctx.wait_for_event("serviceworker", timeout=15_000)
         b = Browser(ctx, worker, artifacts, request.node.name.removeprefix("test_"))

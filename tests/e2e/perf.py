@@ -9,12 +9,17 @@
   every long task (over 50 ms, with Chromium's attribution) and every long
   animation frame with the scripts it ran, from before the page's own scripts,
   and the time ``data-claimflag`` first turned ``ready``.
-- ``chromium_args(extension)``: the flags every test browser starts with.
+- ``chromium_args(extension)``: the flags every test browser starts with, and
+  ``static_server(directory)``: pages over HTTP on 127.0.0.1.
 """
 
 from __future__ import annotations
 
+import functools
 import html
+import http.server
+import threading
+from contextlib import contextmanager
 import random
 import re
 import time
@@ -29,6 +34,27 @@ def chromium_args(extension=None) -> list[str]:
     if extension is not None:
         args += [f"--disable-extensions-except={extension}", f"--load-extension={extension}"]
     return args
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the stdlib's name)
+        pass
+
+
+@contextmanager
+def static_server(directory):
+    """The files under `directory` over HTTP on a free port (a thread of this
+    process) until the block ends; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
 
 
 # -- the page -------------------------------------------------------------------

@@ -16,15 +16,12 @@ and without the chunking.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
-import threading
 
 import pytest
 
-from .conftest import _QuietHandler, hooks, wait_status
-from .perf import LONGTASK_OBSERVER, analyse_settled, long_article, settle, summary
+from .conftest import hooks, wait_status
+from .perf import LONGTASK_OBSERVER, analyse_settled, long_article, settle, static_server, summary
 
 pytestmark = pytest.mark.browser
 
@@ -38,14 +35,8 @@ CPU_THROTTLE = float(os.environ.get("CLAIMFLAG_E2E_CPU_THROTTLE", "3"))
 def long_page_url(tmp_path_factory):
     root = tmp_path_factory.mktemp("long-page")
     (root / "long.html").write_text(long_article(WORDS), encoding="utf-8")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/long.html"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with static_server(root) as base:
+        yield f"{base}/long.html"
 
 
 def test_long_page_is_analysed_without_long_tasks(browser, service_url, long_page_url):
