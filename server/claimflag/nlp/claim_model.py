@@ -15,12 +15,12 @@ a model loaded before gunicorn forks gives every worker its own session
 be called from several threads at once: the session is created under a lock,
 and ``InferenceSession.run`` is thread-safe.
 
-Scores depend a little on what else is in the batch: int8 dynamic
-quantisation scales activations per batch tensor. The batches are built by
-sorting on (length, token ids), so the same set of texts always gives the
-same batches and the same scores, whatever their order (identical texts are
-scored once). A text scored alone may differ from the same text scored in a
-batch by a few thousandths.
+Every text is scored alone. int8 dynamic quantisation scales activations
+per input tensor, so in a padded batch a sentence's score moved with its
+neighbours (by up to 0.11 on a news page, enough to cross the threshold), and
+a cached block would keep whatever score the page it first came with gave it.
+Alone, a sentence's score depends on its text only; without padding, this
+costs little speed on page-length sentences.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ class ClaimModel:
         self.max_length: int = int(meta["max_length"])
         self.threads = threads
         self._tokenizer = tokenizer
-        self._pad_id = int(meta.get("pad_id", 0))
         self._lock = threading.Lock()
         self._session: "ort.InferenceSession | None" = None
         self._pid: int | None = None
@@ -92,26 +91,20 @@ class ClaimModel:
                 self._pid = pid
             return self._session
 
-    def predict(self, texts: Sequence[str], batch_size: int = 32) -> list[float]:
+    def predict(self, texts: Sequence[str]) -> list[float]:
         """Positive-class probability for each text, in the order given."""
         if not texts:
             return []
         session = self._get_session()
         # encode() one at a time: no rayon thread pool, so nothing to break on fork.
-        # Identical token sequences are scored once, so every distinct text has
-        # one place in the sorted batches whatever the order of the input.
-        slot: dict[tuple[int, ...], int] = {}
-        where = [slot.setdefault(tuple(self._tokenizer.encode(text).ids), len(slot)) for text in texts]
-        unique = sorted(slot, key=lambda ids: (len(ids), ids))
-        scores = np.empty(len(slot), dtype=np.float64)
-        for start in range(0, len(unique), batch_size):
-            batch = unique[start:start + batch_size]
-            width = len(batch[-1])
-            input_ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, ids in enumerate(batch):
-                input_ids[row, :len(ids)] = ids
-                mask[row, :len(ids)] = 1
-            (out,) = session.run(["score"], {"input_ids": input_ids, "attention_mask": mask})
-            scores[[slot[ids] for ids in batch]] = out.reshape(-1)
-        return scores[where].tolist()
+        scored: dict[tuple[int, ...], float] = {}
+        scores = []
+        for text in texts:
+            ids = tuple(self._tokenizer.encode(text).ids)
+            if ids not in scored:
+                input_ids = np.array([ids], dtype=np.int64)
+                (out,) = session.run(["score"], {"input_ids": input_ids,
+                                                 "attention_mask": np.ones_like(input_ids)})
+                scored[ids] = float(out.reshape(-1)[0])
+            scores.append(scored[ids])
+        return scores

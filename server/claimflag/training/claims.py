@@ -248,18 +248,12 @@ def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=per_channel)
 
 
-def measure_speed(model: ClaimModel, texts: list[str], batch_size: int = 32,
-                  single: int = 300) -> dict[str, float]:
+def measure_speed(model: ClaimModel, texts: list[str]) -> dict[str, float]:
     """Sentences/s of ``model`` (create it with threads=1 for one core)."""
-    model.predict(texts[:64], batch_size=batch_size)  # warm up
+    model.predict(texts[:64])  # warm up
     start = time.perf_counter()
-    model.predict(texts, batch_size=batch_size)
-    batched = len(texts) / (time.perf_counter() - start)
-    start = time.perf_counter()
-    for text in texts[:single]:
-        model.predict([text])
-    one = min(single, len(texts)) / (time.perf_counter() - start)
-    return {"batched": round(batched, 1), "one_at_a_time": round(one, 1)}
+    model.predict(texts)
+    return {"one_at_a_time": round(len(texts) / (time.perf_counter() - start), 1)}
 
 
 # --- the command ------------------------------------------------------------
@@ -381,7 +375,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
 
 def _write(model_dir: Path, meta: dict[str, Any]) -> None:
     """Write meta.json and REPORT.md, keeping the report's sections that other
-    commands own (for example the cascade's "First stage" section)."""
+    were added by hand (for example "Changes since training")."""
     (model_dir / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     report = model_dir / "REPORT.md"
     kept = []
