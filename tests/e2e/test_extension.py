@@ -339,3 +339,48 @@ def test_install_token_is_fetched_when_the_service_offers_one(browser, pages_url
     while not browser.settings().get("token") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert browser.settings()["token"]
+
+
+def test_dismiss_on_this_site_from_the_tooltip_and_by_command(browser, pages_url, service_url):
+    import json
+    import urllib.request
+
+    page = browser.open(f"{pages_url}/article.html")
+    before = hooks(page)
+    assert CLAIM in page.evaluate(HIGHLIGHTED, "claimflag-claim")
+    # The tooltip stays open while the pointer moves onto it, and its button dismisses the flag.
+    page.mouse.move(*point_on(page, "claim", CLAIM))
+    wait_tooltip(page)
+    button = page.locator("claimflag-tooltip .dismiss")  # (Playwright's locators pierce open shadow roots)
+    expect(button).to_be_visible()
+    assert button.text_content() == "Dismiss on this site"
+    button.hover()
+    page.wait_for_timeout(300)  # longer than the hide delay
+    assert page.evaluate(f"({TOOLTIP})()") is not None
+    browser.shot(page, "dismiss-button")
+    button.click()
+    page.wait_for_function(f"Number(document.documentElement.dataset.claimflagClaims) === {before['claims'] - 1}",
+                           timeout=5_000)
+    assert CLAIM not in page.evaluate(HIGHLIGHTED, "claimflag-claim")
+    assert page.evaluate(f"({TOOLTIP})()") is None
+
+    # The service keeps it for this install and site: a new page load leaves it out.
+    token = browser.settings()["token"]
+    req = urllib.request.Request(f"{service_url}/v1/settings/127.0.0.1",
+                                 headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        assert len(json.load(r)["dismissed"]) == 1
+    again = browser.open(f"{pages_url}/article.html")
+    assert hooks(again)["claims"] == before["claims"] - 1
+    assert CLAIM not in again.evaluate(HIGHLIGHTED, "claimflag-claim")
+
+    # The keyboard path: step to a flag, then the dismiss-flag command.
+    again.bring_to_front()
+    assert browser.run_command("next-flag")["ok"]
+    wait_tooltip(again)
+    reply = browser.run_command("dismiss-flag")
+    assert reply["ok"] and reply["value"]["dismissed"] >= 1, reply
+    again.wait_for_function(
+        f"Number(document.documentElement.dataset.claimflagClaims) + Number(document.documentElement.dataset"
+        f".claimflagDisclosures) < {before['claims'] + before['disclosures'] - 1}", timeout=5_000)
+    assert extension_errors(browser) == []

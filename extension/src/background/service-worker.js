@@ -162,6 +162,38 @@ function failFrom(err) {
   return fail('internal', String(err?.message ?? err));
 }
 
+// ---- dismissing one flag on a site ---------------------------------------------
+
+/**
+ * Hide the flag with `textHash` on the site of the page at `pageUrl` (the
+ * sender tab's, never one the message names): the service keeps the list per
+ * install and leaves that sentence out of later answers for the site and its
+ * subdomains. The hash comes from the service (spans carry `text_hash` once
+ * there is an install token), so without a token there is nothing to dismiss.
+ */
+async function dismiss(pageUrl, textHash) {
+  if (typeof textHash !== 'string' || !/^[0-9a-f]{40}$/.test(textHash)) {
+    return fail('invalid_request', 'textHash must be 40 lower-case hex digits', { field: 'textHash' });
+  }
+  let host;
+  try {
+    host = normalizeHost(new URL(pageUrl).hostname);
+  } catch {
+    host = '';
+  }
+  if (!host) return fail('invalid_request', 'no site to dismiss the flag on');
+  const settings = await loadSettings();
+  const token = await ensureToken(settings);
+  if (!token) return fail('no_token', 'the service gave no install token, so it cannot keep dismissed flags');
+  try {
+    await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}/dismissed`,
+      { method: 'POST', body: { text_hash: textHash }, token, timeoutMs: 5000 });
+  } catch (err) {
+    return failFrom(err);
+  }
+  return ok({ host });
+}
+
 // ---- per-tab state and badge ------------------------------------------------
 
 const tabKey = (tabId) => `tab:${tabId}`;
@@ -224,6 +256,9 @@ async function handle(msg, sender) {
       if (sender.frameId) return ok(); // only the top frame runs the content script
       await saveTabState(tabId, msg.state ?? {});
       return ok();
+    case MSG.DISMISS:
+      if (tabId === undefined) return fail('invalid_request', 'dismiss comes from a tab');
+      return dismiss(sender.tab.url, msg.textHash);
     case MSG.TAB_STATE_GET: {
       const state = await ext.storageGet('session', tabKey(msg.tabId), null);
       const settings = await loadSettings();

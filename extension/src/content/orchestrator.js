@@ -29,6 +29,9 @@ export class Orchestrator {
     this.doc = win.document;
     this.hl = createHighlighter(win);
     this.tooltip = new Tooltip(this.doc);
+    this.tooltip.onDismiss = (item) => {
+      this.dismiss(item);
+    };
     this.status = 'pending';
     this.reason = '';
     this.errorCode = '';
@@ -374,6 +377,11 @@ export class Orchestrator {
         return { ok: true, value: this.step(1) };
       case MSG.FLAG_PREVIOUS:
         return { ok: true, value: this.step(-1) };
+      case MSG.FLAG_DISMISS: {
+        const item = this.tooltip.visible ? this.tooltip.item : this.hl.focused;
+        if (!item) return { ok: false, error: { code: 'no_flag', message: 'no flag is shown' } };
+        return this.dismiss(item);
+      }
       case MSG.HIGHLIGHTS_TOGGLE:
         this.setVisible(!this.visible);
         return { ok: true, value: this.visible };
@@ -388,6 +396,24 @@ export class Orchestrator {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * "I know this site's disclaimer": the service stops flagging this sentence
+   * on this site (for this install), and every copy of it on the page goes now.
+   */
+  async dismiss(item) {
+    const hash = item?.span?.text_hash;
+    if (!hash) return { ok: false, error: { code: 'no_token', message: 'this flag cannot be dismissed (no install token)' } };
+    const reply = await ext.send({ what: MSG.DISMISS, textHash: hash });
+    if (!reply?.ok) return reply ?? { ok: false, error: { code: 'error', message: 'no reply' } };
+    const before = this.records.length;
+    this.records = this.records.filter((r) => r.span.text_hash !== hash);
+    this.tooltip.hide();
+    this.hoverShown = false;
+    if (this.hl.focused?.span?.text_hash === hash) this.hl.setFocus(null);
+    this.redraw();
+    return { ok: true, value: { dismissed: before - this.records.length } };
   }
 
   setVisible(visible) {
@@ -421,6 +447,11 @@ export class Orchestrator {
     let last = null;
     let hideTimer = 0;
     this.doc.addEventListener('mousemove', (e) => {
+      if (this.tooltip.contains(e)) {
+        // On the tooltip itself: it stays open (its button can be reached).
+        clearTimeout(hideTimer);
+        return;
+      }
       last = e;
       if (frame) return;
       frame = this.win.requestAnimationFrame(() => {

@@ -1,7 +1,9 @@
 // The tooltip: a <claimflag-tooltip> element with an open shadow root. Its
 // styles are isolated (`:host { all: initial }`), text is set only with
 // textContent, and it is position:fixed on <html>, so it never shifts the
-// page's layout. It takes no pointer events, so it never steals a hover.
+// page's layout. It stays open while the pointer is over it, so its one
+// action, "Dismiss on this site", can be clicked (or reached with the
+// dismiss-flag keyboard command).
 
 const KIND_NAMES = { claim: 'Check-worthy claim', disclosure: 'Disclosure' };
 
@@ -28,6 +30,13 @@ const CSS = `
 .type { font-size: 11px; color: #b6bec8; text-transform: none; }
 .note { margin: 0; }
 .hint { margin: 5px 0 0; font-size: 11px; color: #9aa4ae; }
+.actions { margin: 6px 0 0; }
+.actions[hidden], .hint[hidden] { display: none; }
+.dismiss {
+  font: inherit; font-size: 12px; color: inherit; background: transparent; cursor: pointer;
+  border: 1px solid currentColor; border-radius: 4px; padding: 1px 7px; opacity: .85;
+}
+.dismiss:hover, .dismiss:focus-visible { opacity: 1; }
 @media (prefers-color-scheme: light) {
   .tip { background: #ffffff; color: #1f2328; box-shadow: 0 4px 16px rgba(0, 0, 0, .18), 0 0 0 1px rgba(0, 0, 0, .08); }
   .type, .hint { color: #57606a; }
@@ -43,6 +52,8 @@ export class Tooltip {
     this.doc = doc;
     this.host = null;
     this.item = null;
+    /** Called with the shown item when the reader clicks "Dismiss on this site". */
+    this.onDismiss = null;
   }
 
   ensure() {
@@ -50,7 +61,7 @@ export class Tooltip {
     const host = this.doc.createElement('claimflag-tooltip');
     host.setAttribute('role', 'tooltip');
     host.style.cssText = 'all: initial; position: fixed; left: 0; top: 0; z-index: 2147483647;'
-      + ' pointer-events: none; display: none;';
+      + ' display: none;';
     const root = host.attachShadow({ mode: 'open' });
     const style = this.doc.createElement('style');
     style.textContent = CSS;
@@ -68,11 +79,28 @@ export class Tooltip {
     note.className = 'note';
     const hint = this.doc.createElement('p');
     hint.className = 'hint';
-    tip.append(head, note, hint);
+    const actions = this.doc.createElement('p');
+    actions.className = 'actions';
+    const dismiss = this.doc.createElement('button');
+    dismiss.type = 'button';
+    dismiss.className = 'dismiss';
+    dismiss.textContent = 'Dismiss on this site';
+    dismiss.title = 'Stop flagging this sentence on this site';
+    dismiss.addEventListener('click', (e) => {
+      e.stopPropagation();
+      if (this.item) this.onDismiss?.(this.item);
+    });
+    actions.append(dismiss);
+    tip.append(head, note, hint, actions);
     root.append(style, tip);
-    this.parts = { tip, label, type, note, hint };
+    this.parts = { tip, label, type, note, hint, actions };
     this.host = host;
     (this.doc.documentElement ?? this.doc.body).append(host);
+  }
+
+  /** Whether `event` happened on the tooltip (the pointer is over it). */
+  contains(event) {
+    return Boolean(this.host) && event.composedPath?.().includes(this.host);
   }
 
   get visible() {
@@ -83,13 +111,15 @@ export class Tooltip {
   show(item, { viaKeyboard = false } = {}) {
     this.ensure();
     const { span } = item;
-    const { tip, label, type, note, hint } = this.parts;
+    const { tip, label, type, note, hint, actions } = this.parts;
     tip.dataset.kind = item.kind;
     label.textContent = span.label || KIND_NAMES[item.kind] || 'Flag';
     type.textContent = `${KIND_NAMES[item.kind] ?? item.kind} · ${typeName(span.type)}`;
     note.textContent = span.note ?? '';
     hint.textContent = viaKeyboard ? 'Esc to close' : '';
     hint.hidden = !viaKeyboard;
+    // Only a span the service gave a text_hash (there is an install token) can be dismissed.
+    actions.hidden = !span.text_hash;
     this.host.setAttribute('aria-live', viaKeyboard ? 'polite' : 'off');
     this.item = item;
     this.host.style.display = 'block';

@@ -6,6 +6,7 @@ export const MSG = Object.freeze({
   SITE_GET: 'site.get', // {url} → {host, site: {source, rule, doc}, clickToAnalyse}
   ANALYZE: 'analyze', // {url, kinds, blocks: [{id, text}]} → {disabled, model, notes, counts, blocks}
   STATE_REPORT: 'state.report', // {state: TabState} → null (stored per tab; sets the badge)
+  DISMISS: 'dismiss', // {textHash} → null (hides that flag on the sender tab's site, through the service)
   // extension pages (popup, options) → service worker
   TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyse}
   SETTINGS_GET: 'settings.get', // {} → Settings
@@ -20,6 +21,7 @@ export const MSG = Object.freeze({
   FLAG_PREVIOUS: 'flag.previous',
   HIGHLIGHTS_TOGGLE: 'highlights.toggle',
   ANALYSE_NOW: 'analyse.now',
+  FLAG_DISMISS: 'flag.dismiss', // dismiss the flag whose note is shown (or the one stepped to)
 });
 
 /** Messages that change settings or act on tabs: accepted only from the extension's own pages. */
@@ -33,6 +35,7 @@ export const COMMANDS = Object.freeze({
   'next-flag': MSG.FLAG_NEXT,
   'previous-flag': MSG.FLAG_PREVIOUS,
   'toggle-highlights': MSG.HIGHLIGHTS_TOGGLE,
+  'dismiss-flag': MSG.FLAG_DISMISS,
 });
 
 export function ok(value = null) {
