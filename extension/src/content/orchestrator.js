@@ -240,11 +240,17 @@ export class Orchestrator {
     slicer.restart();
     const anchored = [];
     let orphans = 0;
+    // A block that changed in flight is re-read once, not once per span.
+    const recollected = new Map();
+    const recollect = (block) => {
+      if (!recollected.has(block)) recollected.set(block, this.recollect(block));
+      return recollected.get(block);
+    };
     for (const rb of value.blocks ?? []) {
       const block = byId.get(rb.id);
       if (!block) continue;
       for (const span of rb.spans ?? []) {
-        const a = anchorSpan(block, span, () => this.recollect(block));
+        const a = anchorSpan(block, span, () => recollect(block));
         if (a.error) orphans += 1;
         else anchored.push({ id: rb.id, element: block.element, segment: block.segment, kind: span.kind, span, range: a.range });
         if (slicer.due()) {
@@ -509,6 +515,7 @@ export class Orchestrator {
         if (isInsideSkipped(t)) continue;
         const root = blockContainer(t);
         if (root) roots.add(root);
+        if (roots.size > 100) break; // the whole page is read again anyway
       }
       if (roots.size) this.schedule(roots.size > 100 ? null : [...roots]);
     });
