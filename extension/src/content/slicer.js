@@ -23,7 +23,19 @@ const now = () => globalThis.performance?.now() ?? Date.now();
  */
 export function yieldToEventLoop() {
   const sched = globalThis.scheduler;
-  if (typeof sched?.yield === 'function') return sched.yield();
+  if (typeof sched?.yield === 'function') {
+    // (A content script sees the page's scheduler through a wrapper in some
+    // browsers: if it refuses, the next way is as good.)
+    try {
+      return Promise.resolve(sched.yield()).catch(() => nextTurn());
+    } catch {
+      return nextTurn();
+    }
+  }
+  return nextTurn();
+}
+
+function nextTurn() {
   if (typeof globalThis.MessageChannel === 'function') {
     return new Promise((resolve) => {
       const { port1, port2 } = new globalThis.MessageChannel();
