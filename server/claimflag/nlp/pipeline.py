@@ -33,6 +33,10 @@ class Block:
     page_edge: bool   # among the first or last blocks of the page
 
 
+class Busy(Exception):
+    """The analysis lock was not free within the wait allowed."""
+
+
 class Analyzer:
     def __init__(self, model_name: str, batch_size: int = 64,
                  claim_threshold: float | None = None, claim_floor: float = 0.3):
@@ -60,9 +64,15 @@ class Analyzer:
         # threads would only contend; cache hits do not wait for this lock.
         self._lock = threading.Lock()
 
-    def analyze(self, blocks: list[Block]) -> list[list[Flag]]:
-        with self._lock:
+    def analyze(self, blocks: list[Block], wait: float | None = None) -> list[list[Flag]]:
+        """Flags per block. ``wait``: seconds to wait for the analysis lock
+        before giving up with ``Busy`` (None: as long as it takes)."""
+        if not self._lock.acquire(timeout=-1 if wait is None else max(wait, 0.0)):
+            raise Busy
+        try:
             return self._analyze(blocks)
+        finally:
+            self._lock.release()
 
     def _analyze(self, blocks: list[Block]) -> list[list[Flag]]:
         docs = []
