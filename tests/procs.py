@@ -25,7 +25,7 @@ def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 90.0) -> N
         try:
             if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
             pass
         time.sleep(0.2)
     raise TimeoutError(f"{base} did not come up in {timeout}s")
