@@ -43,11 +43,31 @@ _DOMAIN = {"name": "domain", "in": "path", "required": True,
            "schema": {"type": "string", "minLength": 1}}
 
 
+def _with_limits(defs: dict, config) -> dict:
+    """The configured request limits, where JSON Schema can state them."""
+    request = defs["AnalyzeRequest"]["properties"]
+    request["blocks"]["maxItems"] = config.MAX_BLOCKS
+    request["blocks"]["description"] = (
+        f"At most {config.MAX_BLOCKS} blocks with distinct ids and {config.MAX_TOTAL_CHARS} "
+        "characters (UTF-16 code units) of text in all")
+    for option in request["url"]["anyOf"]:
+        if option.get("type") == "string":
+            option["maxLength"] = config.MAX_URL_CHARS
+    text = defs["BlockIn"]["properties"]["text"]
+    text["maxLength"] = config.MAX_BLOCK_CHARS
+    text["description"] += (f" At most {config.MAX_BLOCK_CHARS} UTF-16 code units; no NUL "
+                            "characters or lone surrogates.")
+    return defs
+
+
 @lru_cache(maxsize=4)
-def build_spec(max_body: int, settings_body: int) -> dict:
+def build_spec(config) -> dict:
+    """The spec for one ``Config`` (its limits appear in it)."""
+    max_body, settings_body = config.MAX_BODY_BYTES, config.SETTINGS_MAX_BODY_BYTES
     _site_settings = {"description": "The site's settings", **_json(schemas.SiteSettings)}
     _, defs = models_json_schema([(m, "validation" if m in _REQUESTS else "serialization")
                                   for m in _MODELS], ref_template="#/components/schemas/{model}")
+    _with_limits(defs["$defs"], config)
     return {
         "openapi": "3.1.0",
         "info": {"title": "ClaimFlag", "version": metadata.version("claimflag"),
@@ -111,16 +131,16 @@ def build_spec(max_body: int, settings_body: int) -> dict:
                                          **_errors(401, 403, 422, 429, 503)}},
             },
             "/healthz": {"get": {"summary": "The process is up",
-                                 "responses": {"200": {"description": "Up", **_json(schemas.Health)}}}},
+                                 "responses": {"200": {"description": "Up", **_json(schemas.Health)}, **_errors(403)}}},
             "/readyz": {"get": {"summary": "Model loaded; Redis reachable or degraded",
                                 "responses": {"200": {"description": "Ready or degraded",
-                                                      **_json(schemas.Ready)}}}},
+                                                      **_json(schemas.Ready)}, **_errors(403)}}},
             "/openapi.json": {"get": {"summary": "This document",
                                       "responses": {"200": {"description": "OpenAPI 3.1",
-                                                            "content": {"application/json": {}}}}}},
+                                                            "content": {"application/json": {}}}, **_errors(403)}}},
             "/metrics": {"get": {"summary": "Prometheus metrics",
                                  "responses": {"200": {"description": "Prometheus text format",
-                                                       "content": {"text/plain": {}}}}}},
+                                                       "content": {"text/plain": {}}}, **_errors(403)}}},
         },
         "components": {"schemas": defs["$defs"],
                        "securitySchemes": {"bearer": {
@@ -132,4 +152,4 @@ def build_spec(max_body: int, settings_body: int) -> dict:
 @bp.get("/openapi.json")
 def openapi():
     config = current_app.config["CLAIMFLAG"]
-    return build_spec(config.MAX_BODY_BYTES, config.SETTINGS_MAX_BODY_BYTES)
+    return build_spec(config)

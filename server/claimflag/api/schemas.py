@@ -36,7 +36,8 @@ class BlockIn(Strict):
 class AnalyzeRequest(Strict):
     url: str | None = Field(default=None, description="The page's URL; used for settings, never stored.")
     blocks: list[BlockIn]
-    kinds: list[Kind] = Field(default=["claim", "disclosure"], min_length=1)
+    kinds: list[Kind] = Field(default=["claim", "disclosure"], min_length=1,
+                              json_schema_extra={"uniqueItems": True})
 
 
 class SpanOut(Strict):
