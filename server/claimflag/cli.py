@@ -1,4 +1,4 @@
-"""The command line: ``claimflag serve | analyze | train | evaluate | bench``."""
+"""The command line: ``claimflag serve | analyze | train | evaluate | bench | soak``."""
 
 from __future__ import annotations
 
@@ -102,6 +102,32 @@ def bench(quick: bool, out: Path | None, redis_url: str | None):
     click.echo(benchmark.table(result))
     if out is not None:
         out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+
+
+@main.command()
+@click.option("--duration", default=60.0, show_default=True, type=float, help="Seconds of load.")
+@click.option("--clients", default=8, show_default=True, type=int, help="Concurrent clients.")
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn workers.")
+@click.option("--no-faults", is_flag=True, help="Load only: no worker kill, Redis stop or abandoned bodies.")
+@click.option("--seed", default=0, show_default=True, type=int)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the results as JSON to this file.")
+def soak(duration: float, clients: int, workers: int, no_faults: bool, seed: int, out: Path | None):
+    """Sustained mixed load on gunicorn and its own redis-server, with a worker
+    killed, Redis killed and restarted, and clients hanging up mid-body; exits
+    non-zero on a 5xx that was not expected, a hang, a lost settings write or
+    memory growth. Needs redis-server and psutil (the test extra)."""
+    from . import soak as soaking
+
+    try:
+        result = soaking.run(duration=duration, clients=clients, workers=workers, faults=not no_faults,
+                             seed=seed, log=lambda m: click.echo(m, err=True))
+    except RuntimeError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(soaking.table(result))
+    if out is not None:
+        out.write_text(soaking.dump(result) + "\n", encoding="utf-8")
+    sys.exit(0 if result["ok"] else 1)
 
 
 @main.group()
