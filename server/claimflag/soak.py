@@ -424,13 +424,13 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         threads = [Client(i, shared, tokens[i], seed * 1000 + i) for i in range(clients)]
         for t in threads:
             t.start()
-        rss_samples = [sum(rss_start.values())]
+        rss_samples = [(0.0, sum(rss_start.values()))]
         plan = sorted([(0.25, "kill_worker"), (0.45, "redis_down"), (0.60, "redis_up"),
                        (0.70, "abandon")] if faults else [])
         for fraction, what in plan:
             while shared.now() < fraction * duration:
                 time.sleep(0.2)
-                rss_samples.append(sum(server.rss().values()))
+                rss_samples.append((shared.now(), sum(server.rss().values())))
             events[what] = shared.now()
             if what == "kill_worker":
                 killed = _kill_busy_worker(server, shared, rng)
@@ -447,7 +447,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
                     abandon(shared)
         while any(t.is_alive() for t in threads) and time.monotonic() < shared.deadline + REQUEST_TIMEOUT + 10:
             time.sleep(0.2)
-            rss_samples.append(sum(server.rss().values()))
+            rss_samples.append((shared.now(), sum(server.rss().values())))
         stuck = [t.name for t in threads if t.is_alive()]
         if stuck:
             failures.append(f"clients still waiting after the run: {', '.join(stuck)}")
@@ -455,7 +455,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
 
         lost, checked = _read_back(server.base, shared, failures)
         result = _summarise(shared, events, duration, clients, workers, rss_start, rss_end,
-                            max(rss_samples), lost, checked, failures)
+                            rss_samples, lost, checked, failures)
         return result
     finally:
         server.stop()
@@ -555,7 +555,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _summarise(shared: Shared, events: dict, duration, clients, workers, rss_start: dict, rss_end: dict,
-               rss_max: int, lost, checked, failures) -> dict:
+               rss_samples: list[tuple[float, int]], lost, checked, failures) -> dict:
     records = list(shared.records)
     kill = events.get("kill_worker")
     down, up = events.get("redis_down"), events.get("redis_up")
@@ -630,7 +630,10 @@ def _summarise(shared: Shared, events: dict, duration, clients, workers, rss_sta
         "abandoned_bodies": sum(1 for r in records if r.kind == "abandoned_body"),
         "rss_start_mib": round(sum(rss_start.values()) / 2**20, 1),
         "rss_end_mib": round(sum(rss_end.values()) / 2**20, 1),
-        "rss_max_mib": round(rss_max / 2**20, 1),
+        "rss_max_mib": round(max(v for _, v in rss_samples) / 2**20, 1),
+        # The workers' total at each fifth of the run (a killed worker restarts small).
+        "rss_timeline_mib": [round(max((v for t, v in rss_samples if t <= duration * k / 5),
+                                       default=0) / 2**20, 1) for k in range(1, 6)],
         "rss_surviving_worker_mib": [[round(a / 2**20, 1), round(b / 2**20, 1)] for a, b in growth.values()],
         "events_s": {k: round(v, 1) for k, v in events.items()},
         "failures": failures,
@@ -654,6 +657,7 @@ def table(result: dict) -> str:
         ("abandoned bodies", str(result["abandoned_bodies"])),
         ("worker RSS (sum)", f"start {result['rss_start_mib']} MiB, end {result['rss_end_mib']} MiB, "
                              f"max {result['rss_max_mib']} MiB"),
+        ("RSS by fifths", " / ".join(f"{v}" for v in result["rss_timeline_mib"]) + " MiB (max so far)"),
         ("surviving worker", ", ".join(f"{a} -> {b} MiB" for a, b in result["rss_surviving_worker_mib"])
          or "none"),
         ("faults at", ", ".join(f"{k} {v}s" for k, v in result["events_s"].items()) or "none"),

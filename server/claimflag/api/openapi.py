@@ -40,7 +40,10 @@ def _errors(*statuses: int) -> dict:
 _DOMAIN = {"name": "domain", "in": "path", "required": True,
            "description": "A host name (Unicode or punycode, any case) or _defaults for the "
                           "install's defaults",
-           "schema": {"type": "string", "minLength": 1}}
+           "schema": {"type": "string", "minLength": 1},
+           "examples": {"host": {"value": "news.example.com"}, "unicode": {"value": "bücher.example"},
+                        "punycode": {"value": "xn--bcher-kva.example"},
+                        "defaults": {"value": "_defaults"}}}
 
 
 def _with_limits(defs: dict, config) -> dict:
