@@ -30,11 +30,22 @@ def _errors(*statuses: int) -> dict:
     text = {400: "Malformed JSON", 413: "Body over the size limit", 415: "Not JSON",
             422: "Valid JSON of the wrong shape or out of range", 429: "Rate limited (see Retry-After)",
             401: "Missing or unknown token", 403: "Sent from a web page's origin",
-            503: "Redis is down (see Retry-After); retry later",
+            503: "Redis is down (code unavailable) or too many changes to one install at once "
+                 "(code busy); retry after Retry-After",
             "analyze-503": "Busy analysing other pages (code busy) or over the time limit "
                            "(code analysis_timeout; the work done is cached); see Retry-After"}
-    return {str(s).removeprefix("analyze-"): {"description": text[s], **_json(schemas.ErrorResponse)}
-            for s in statuses}
+    retry_after = {"Retry-After": {"description": "Seconds to wait before trying again", "required": True,
+                                   "schema": {"type": "string", "pattern": "^[1-9][0-9]*$"}}}
+    headers = {"401": {"WWW-Authenticate": {"description": "Bearer", "required": True,
+                                            "schema": {"type": "string"}}},
+               "429": retry_after, "503": retry_after}
+    out = {}
+    for status in statuses:
+        code = str(status).removeprefix("analyze-")
+        out[code] = {"description": text[status], **_json(schemas.ErrorResponse)}
+        if code in headers:
+            out[code]["headers"] = headers[code]
+    return out
 
 
 _DOMAIN = {"name": "domain", "in": "path", "required": True,
