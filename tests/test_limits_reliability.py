@@ -172,3 +172,24 @@ def test_a_slow_client_cannot_hold_a_worker_thread(tmp_path, redis_url):
                 assert session.get(f"{base}/readyz", timeout=10).status_code == 200
                 time.sleep(1.0)
     assert "Traceback" not in (tmp_path / "gunicorn.log").read_text(errors="replace")
+
+
+def test_the_spec_states_the_configured_limits_and_the_503s(redis_url, tmp_path, cache_secret):
+    client = _app(redis_url, tmp_path, cache_secret, MAX_BLOCKS=7, MAX_URL_CHARS=99,
+                  MAX_BLOCK_CHARS=55).test_client()
+    spec = client.get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    assert schemas["AnalyzeRequest"]["properties"]["blocks"]["maxItems"] == 7
+    assert {"type": "string", "maxLength": 99} in schemas["AnalyzeRequest"]["properties"]["url"]["anyOf"]
+    assert schemas["BlockIn"]["properties"]["text"]["maxLength"] == 55
+    busy = spec["paths"]["/v1/analyze"]["post"]["responses"]["503"]
+    assert "busy" in busy["description"] and "analysis_timeout" in busy["description"]
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status in ("429", "503"):
+                if status in operation["responses"]:
+                    assert operation["responses"][status]["headers"]["Retry-After"]["required"], (path, method)
+            if path.startswith("/v1/"):
+                assert "429" in operation["responses"], (path, method)
