@@ -18,8 +18,11 @@ workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 1))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# A request that takes longer than this has a runaway input; the worker is
-# replaced rather than left holding a slot.
+# A worker whose main loop has not checked in for this long (hung, e.g. in a
+# C call holding the GIL) is replaced. With gthread the check-in comes from
+# the main loop, not the request threads, so this does not bound one slow
+# request: CLAIMFLAG_ANALYSIS_TIMEOUT bounds analysis, read_timeout below
+# bounds reading a request.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
