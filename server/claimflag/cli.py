@@ -21,21 +21,22 @@ def main():
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int):
-    """Run the service (gunicorn; the model is loaded once, before forking)."""
-    from gunicorn.app.base import BaseApplication
+    """Run the service under gunicorn with server/gunicorn.conf.py.
+
+    The same configuration as production (model loaded once before forking,
+    per-request read deadline, access log by route), on a local address and
+    with one worker by default.
+    """
+    from gunicorn.app.base import Application
 
     from . import create_app
 
-    class Server(BaseApplication):
+    class Server(Application):
         def load_config(self):
+            # The committed file, not gunicorn's own command line (that is ours).
+            self.load_config_from_file(str(GUNICORN_CONF))
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 4)
-            self.cfg.set("preload_app", True)
-            self.cfg.set("timeout", 30)
-            # The app writes the access log itself, by route template.
-            self.cfg.set("accesslog", None)
 
         def load(self):
             return create_app()
