@@ -136,10 +136,12 @@ export async function request(baseUrl, path, { method = 'GET', body, token, time
   }
   if (okStatuses.includes(res.status)) return { status: res.status, body: json };
   const e = json?.error;
-  const extra = { status: res.status, field: e?.field };
+  // 429 and the 503s (busy, analysis_timeout, Redis down) say when to try again.
+  const retryAfter = Number(res.headers.get('Retry-After')) || 0;
+  const extra = { status: res.status, field: e?.field, ...(retryAfter ? { retryAfter } : {}) };
   if (res.status === 429) {
     return Promise.reject(new ApiError('rate_limited', e?.message ?? 'rate limited',
-      { ...extra, retryAfter: Number(res.headers.get('Retry-After')) || 5 }));
+      { ...extra, retryAfter: retryAfter || 5 }));
   }
   throw new ApiError(e?.code ?? `http_${res.status}`, e?.message ?? `HTTP ${res.status}`, extra);
 }

@@ -20,6 +20,9 @@ import { Tooltip } from './tooltip.js';
 const DEBOUNCE_MS = 250;
 const MAX_WAIT_MS = 800;
 const ERROR_RETRY_MS = 15000;
+// Answers with Retry-After (rate limited, busy, analysis time limit reached:
+// the work done is cached) are retried this many times in a row at most.
+const MAX_RETRIES = 5;
 // A block whose text keeps changing (a live ticker, a clock) is sent at most this many times.
 const MAX_VERSIONS_PER_BLOCK = 3;
 
@@ -36,6 +39,8 @@ export class Orchestrator {
     this.reason = '';
     this.errorCode = '';
     this.errorAt = 0;
+    this.retries = 0;
+    this.retryScheduled = false;
     this.site = null; // {host, source, rule, doc}
     this.clickToAnalyse = false;
     this.manual = false; // the user asked to analyse this page (click mode)
@@ -165,7 +170,7 @@ export class Orchestrator {
     this.running = true;
     try {
       while (this.pendingRoots && this.active) {
-        if (this.status === 'error' && Date.now() - this.errorAt < ERROR_RETRY_MS && this.errorCode !== 'rate_limited') {
+        if (this.status === 'error' && Date.now() - this.errorAt < ERROR_RETRY_MS && !this.retryScheduled) {
           break;
         }
         const path = this.pagePath();
@@ -218,10 +223,12 @@ export class Orchestrator {
     if (!reply.ok) {
       this.errorCode = reply.error?.code ?? 'error';
       this.errorAt = Date.now();
-      if (this.errorCode === 'rate_limited') {
+      const retryAfter = Number(reply.error?.retryAfter) || 0;
+      this.retryScheduled = retryAfter > 0 && this.retries < MAX_RETRIES;
+      if (this.retryScheduled) {
         // Try again after the server's Retry-After; these blocks were not analysed.
-        const wait = Math.max(1, Number(reply.error.retryAfter) || 5) * 1000;
-        setTimeout(() => this.schedule(blocks.map((b) => b.element)), wait);
+        this.retries += 1;
+        setTimeout(() => this.schedule(blocks.map((b) => b.element)), Math.max(1, retryAfter) * 1000);
       }
       this.setStatus('error');
       return;
@@ -235,6 +242,8 @@ export class Orchestrator {
       return;
     }
     this.errorCode = '';
+    this.retries = 0;
+    this.retryScheduled = false;
     // Anchor in time slices; what the page or the settings do meanwhile is
     // checked after each pause, and the records change only once, at the end.
     slicer.restart();
