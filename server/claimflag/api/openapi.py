@@ -90,7 +90,6 @@ def build_spec(config) -> dict:
         "paths": {
             "/v1/analyze": {"post": {
                 "summary": "Flag claims and disclosures in a page's blocks",
-                "requestBody": {"required": True, **_json(schemas.AnalyzeRequest)},
                 "description": "With a token, the install's settings for the url's site apply "
                                "(a disabled site answers disabled: true and runs no analysis) and "
                                "each span carries a text_hash for dismissing it.",
