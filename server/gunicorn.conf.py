@@ -3,6 +3,7 @@
 # Every value can be overridden from the environment (GUNICORN_*), so one
 # file serves a laptop, a container and a fleet behind a load balancer.
 import os
+import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 
@@ -38,6 +39,18 @@ keepalive = 5
 # reverse proxy in front should bound it too (nginx: client_header_timeout,
 # client_body_timeout; it also buffers bodies, so workers only see whole ones).
 read_timeout = float(os.environ.get("GUNICORN_READ_TIMEOUT", "30"))
+
+
+# Metrics from every worker: prometheus-client's multiprocess mode keeps each
+# worker's counters in files here, and /metrics adds them up. Set before the
+# app (and so prometheus_client) is imported by preload_app.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="claimflag-metrics-"))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
 
 
 def post_fork(server, worker):

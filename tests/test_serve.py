@@ -56,3 +56,20 @@ def test_serve_uses_the_embedded_redis_by_default(tmp_path):
     env = {"CLAIMFLAG_REDIS_URL": "", "CLAIMFLAG_DATA_DIR": str(tmp_path)}
     with running([CLAIMFLAG, "serve", "--port", str(port)], port, env) as base:
         assert requests.get(f"{base}/readyz", timeout=10).json()["redis"] == "ok"
+
+
+def test_metrics_add_up_every_worker(tmp_path, redis_url):
+    port = free_port()
+    env = {"CLAIMFLAG_REDIS_URL": redis_url, "CLAIMFLAG_DATA_DIR": str(tmp_path),
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics")}
+    (tmp_path / "metrics").mkdir()
+    with running([CLAIMFLAG, "serve", "--port", str(port), "--workers", "2"], port, env) as base:
+        n = 40
+        for _ in range(n):   # a new connection each time, so both workers answer some
+            requests.get(f"{base}/healthz", headers={"Connection": "close"}, timeout=10)
+        text = requests.get(f"{base}/metrics", timeout=10).text
+    counted = sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                  if line.startswith("claimflag_http_requests_total{") and 'endpoint="/healthz"' in line)
+    assert counted >= n
+    # One file per process that counted (the master's holds the zeros it was born with).
+    assert len(list((tmp_path / "metrics").glob("counter_*.db"))) >= 2

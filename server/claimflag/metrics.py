@@ -7,10 +7,12 @@ by its path, so neither holds a URL, a host a reader configured, or text.
 from __future__ import annotations
 
 import logging
+import os
 import time
 
 from flask import Blueprint, Flask, Response, g, request
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
+                               generate_latest, multiprocess)
 
 REQUESTS = Counter("claimflag_http_requests_total", "HTTP requests", ["endpoint", "status"])
 BLOCKS = Counter("claimflag_blocks_total", "Blocks analysed", ["cache"])
@@ -24,6 +26,11 @@ bp = Blueprint("metrics", __name__)
 
 @bp.get("/metrics")
 def metrics():
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        # Under gunicorn (gunicorn.conf.py sets it): the sum over all workers.
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
 
 
