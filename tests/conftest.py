@@ -98,58 +98,13 @@ def token(client) -> str:
     return new_token(client)
 
 
-class RedisProcess:
-    """A real ``redis-server`` of the test's own, to stop and start mid-test.
-
-    AOF on (as the README asks of a settings Redis), so what was acknowledged
-    before a stop is there after the restart on the same port.
-    """
-
-    def __init__(self, directory: Path):
-        from procs import free_port
-        self.port = free_port()
-        self.dir = directory
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        import shutil
-        import subprocess
-        import time
-        self.proc = subprocess.Popen(
-            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.dir), "--save", "", "--appendonly", "yes",
-             "--appendfsync", "always", "--maxmemory-policy", "volatile-lru"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_timeout=0.5, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except (redis.ConnectionError, redis.BusyLoadingError):
-                if time.monotonic() > deadline or self.proc.poll() is not None:
-                    raise RuntimeError("redis-server did not start")
-                time.sleep(0.05)
-            finally:
-                client.close()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-
 @pytest.fixture
 def redis_process(tmp_path):
-    import shutil
-    if not shutil.which("redis-server") and not Path("/usr/bin/redis-server").exists():
-        pytest.skip("redis-server is not installed")
-    server = RedisProcess(tmp_path)
+    """A real ``redis-server`` of the test's own, to stop and start mid-test:
+    the soak's, with the persistence the README asks of a settings Redis."""
+    from claimflag.soak import RedisServer
+
+    server = RedisServer(tmp_path)
     server.start()
     yield server
     server.stop()
