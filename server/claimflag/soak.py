@@ -45,6 +45,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bench import free_port
+
 GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 REQUEST_TIMEOUT = 60.0        # seconds; no answer by then is a hang
 RETRIES = 3
@@ -65,12 +67,6 @@ SENTENCES = [
     "Share this article {n}",
     "Sign up for our newsletter {n}",
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _text(rng: random.Random, nonce: str) -> str:
@@ -95,7 +91,7 @@ class RedisServer:
             raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
         self.binary = binary
         self.dir = directory
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -144,7 +140,7 @@ class Gunicorn:
     def __init__(self, directory: Path, redis_url: str, workers: int):
         if not GUNICORN_CONF.exists():
             raise RuntimeError(f"{GUNICORN_CONF} not found: run from a source checkout")
-        self.port = _free_port()
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = directory / "gunicorn.log"
         self.env = {**os.environ,
