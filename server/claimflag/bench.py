@@ -44,10 +44,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+from .cli import GUNICORN_CONF
+
 LOCUSTFILE = Path(__file__).resolve().parent / "bench_locustfile.py"
 SAMPLE_NAMES = ("opinion-column.txt",)
-PAGE_EDGE_BLOCKS = 3   # as in api/analyze.py
 
 # Targets of the performance issue (ratios measured in the same run).
 # The analysis floor is the claim detection issue's: at least as fast as plain spaCy.
@@ -187,19 +187,15 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
     import spacy
 
     from .config import Config
-    from .nlp.pipeline import Analyzer, Block
+    from .nlp import load_analyzer
+    from .nlp.pipeline import page_blocks
 
     config = Config.from_env()
-    analyzer = Analyzer(config.SPACY_MODEL, batch_size=config.NLP_BATCH_SIZE,
-                        claim_threshold=None if config.CLAIM_THRESHOLD < 0 else config.CLAIM_THRESHOLD)
+    analyzer = load_analyzer(config.SPACY_MODEL, config.NLP_BATCH_SIZE, config.CLAIM_THRESHOLD)
     baseline = spacy.load(config.SPACY_MODEL)
 
-    def blocks(page):
-        n = len(page)
-        return [Block(t, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS) for i, t in enumerate(page)]
-
     # Warm both (the ONNX session is made on the first call).
-    analyzer.analyze(blocks(pages[0][:3]))
+    analyzer.analyze(page_blocks(pages[0][:3]))
     list(baseline.pipe(pages[0][:3]))
     ours = base = 0.0
     sample_ours = sample_base = 0.0
@@ -210,7 +206,7 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
             list(baseline.pipe(page))
             took_base = time.perf_counter() - started
             started = time.perf_counter()
-            analyzer.analyze(blocks(page))   # new Block objects: nothing is cached
+            analyzer.analyze(page_blocks(page))   # new Block objects: nothing is cached
             took_ours = time.perf_counter() - started
             base += took_base
             ours += took_ours
@@ -252,58 +248,71 @@ def local_redis_url(url: str | None) -> tuple[str | None, str]:
     return None, "embedded"
 
 
-class Server:
-    """gunicorn with ``server/gunicorn.conf.py`` as a subprocess."""
+def stop_process(proc: subprocess.Popen, grace: float = 30.0) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
-    def __init__(self, workers: int, redis_url: str | None, work: Path):
+
+class Server:
+    """gunicorn with ``server/gunicorn.conf.py`` as a subprocess (bench and soak).
+
+    Rate limits are off (the load would meet 429s) and workers are never
+    recycled (a leak would show). ``env`` adds or overrides variables.
+    """
+
+    def __init__(self, workers: int, redis_url: str | None, work: Path,
+                 env: dict[str, str] | None = None):
         self.workers = workers
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ,
-               "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
-               "GUNICORN_MAX_REQUESTS": "0",
-               # Rate limits would answer 429 to the load: this measures analysis.
-               "CLAIMFLAG_RATE_LIMIT_ENABLED": "false",
-               "CLAIMFLAG_DATA_DIR": str(work / f"data-{workers}"),
-               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        full_env = {**os.environ,
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
+                    "GUNICORN_MAX_REQUESTS": "0",
+                    "CLAIMFLAG_RATE_LIMIT_ENABLED": "false",
+                    "CLAIMFLAG_DATA_DIR": str(work / f"data-{workers}"),
+                    **(env or {})}
         if redis_url:
-            env["CLAIMFLAG_REDIS_URL"] = redis_url
+            full_env["CLAIMFLAG_REDIS_URL"] = redis_url
         else:
-            env.pop("CLAIMFLAG_REDIS_URL", None)
+            full_env.pop("CLAIMFLAG_REDIS_URL", None)
         self.log_path = work / f"gunicorn-{workers}.log"
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "claimflag:create_app()"],
-            env=env, stdout=self._log, stderr=subprocess.STDOUT)
+            env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 120.0) -> None:
-        import psutil
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log_path}")
             try:
                 status, _ = request(self.base, "GET", "/healthz")
-                if status == 200 and len(psutil.Process(self.proc.pid).children()) >= self.workers:
+                if status == 200 and len(self.worker_processes()) >= self.workers:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
         raise TimeoutError(f"gunicorn did not come up in {timeout:.0f}s; see {self.log_path}")
 
-    def worker_pids(self) -> list[int]:
+    def worker_processes(self) -> list:
+        """The workers as psutil processes (none once the master is gone)."""
         import psutil
 
-        return [c.pid for c in psutil.Process(self.proc.pid).children()]
+        try:
+            return psutil.Process(self.proc.pid).children()
+        except psutil.NoSuchProcess:
+            return []
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
         self._log.close()
 
 
@@ -409,20 +418,20 @@ class RssSampler:
     def sample(self, psutil=None):
         import psutil
 
-        for pid in self.server.worker_pids():
+        for worker in self.server.worker_processes():
             try:
-                rss = psutil.Process(pid).memory_info().rss
+                rss = worker.memory_info().rss
             except psutil.Error:
                 continue
-            self.peak[pid] = max(self.peak.get(pid, 0), rss)
+            self.peak[worker.pid] = max(self.peak.get(worker.pid, 0), rss)
 
     def report(self) -> dict:
         import psutil
 
         pss = {}
-        for pid in self.server.worker_pids():
+        for worker in self.server.worker_processes():
             try:
-                pss[pid] = psutil.Process(pid).memory_full_info().pss
+                pss[worker.pid] = worker.memory_full_info().pss
             except (psutil.Error, AttributeError):
                 pass
         mb = lambda b: round(b / 2**20, 1)  # noqa: E731
@@ -443,7 +452,7 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
            "--loglevel", "WARNING", "--stop-timeout", "10", "--exit-code-on-error", "0"]
     import psutil
 
-    workers = [psutil.Process(pid) for pid in server.worker_pids()]
+    workers = server.worker_processes()
     cpu_before = _busy_seconds(psutil), [_cpu_seconds(w) for w in workers], _children_cpu()
     wall = time.monotonic()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True,
@@ -530,7 +539,9 @@ def run(quick: bool = False, redis_url: str | None = None,
         # phase, so that a change in the machine's other load hits both alike.
         log(f"gunicorn with 1 and with 2 workers, Redis {redis_kind}:")
         for n in (1, 2):
-            servers[n] = Server(n, url, work)
+            # One BLAS/OpenMP thread, as the analysis is measured on one core.
+            servers[n] = Server(n, url, work, env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                                                   "MKL_NUM_THREADS": "1"})
         for server in servers.values():
             server.wait_ready()
             warm(server)

@@ -36,7 +36,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -45,9 +44,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bench import free_port
+from .bench import Server, free_port, stop_process
 
-GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 REQUEST_TIMEOUT = 60.0        # seconds; no answer by then is a hang
 RETRIES = 3
 KILL_GRACE = 5.0              # connection errors this long after the kill are expected
@@ -126,79 +124,21 @@ class RedisServer:
         self.proc = None
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        if self.proc is not None:
+            stop_process(self.proc, grace=10)
         self.proc = None
 
 
-class Gunicorn:
-    def __init__(self, directory: Path, redis_url: str, workers: int):
-        if not GUNICORN_CONF.exists():
-            raise RuntimeError(f"{GUNICORN_CONF} not found: run from a source checkout")
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log_path = directory / "gunicorn.log"
-        self.env = {**os.environ,
-                    "CLAIMFLAG_REDIS_URL": redis_url, "CLAIMFLAG_DATA_DIR": str(directory),
-                    "CLAIMFLAG_RATE_LIMIT_ENABLED": "false", "CLAIMFLAG_REDIS_RETRY_AFTER": "1",
-                    "CLAIMFLAG_LOG_LEVEL": "WARNING",
-                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
-                    "GUNICORN_THREADS": "4", "GUNICORN_MAX_REQUESTS": "0"}   # no recycling: see leaks
-        self.proc: subprocess.Popen | None = None
-        self._log = None
-
-    def start(self) -> None:
-        import requests
-        gunicorn = Path(sys.executable).parent / "gunicorn"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([str(gunicorn), "-c", str(GUNICORN_CONF), "claimflag:create_app()"],
-                                     env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200 and \
-                        len(self.workers()) == int(self.env["GUNICORN_WORKERS"]):
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not come up")
-
-    def workers(self):
-        import psutil
+def worker_rss(server: Server) -> dict[int, int]:
+    """Resident memory of each gunicorn worker, by pid."""
+    import psutil
+    sizes = {}
+    for worker in server.worker_processes():
         try:
-            return psutil.Process(self.proc.pid).children()
+            sizes[worker.pid] = worker.memory_info().rss
         except psutil.NoSuchProcess:
-            return []
-
-    def rss(self) -> dict[int, int]:
-        """Resident memory of each worker, by pid."""
-        import psutil
-        sizes = {}
-        for worker in self.workers():
-            try:
-                sizes[worker.pid] = worker.memory_info().rss
-            except psutil.NoSuchProcess:
-                pass
-        return sizes
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self._log:
-            self._log.close()
+            pass
+    return sizes
 
 
 # -- the load ----------------------------------------------------------------
@@ -393,13 +333,14 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
     tmp = Path(tempfile.mkdtemp(prefix="claimflag-soak-"))
     redis_server = RedisServer(tmp)
     redis_server.start()
-    server = Gunicorn(tmp, redis_server.url, workers)
+    server = Server(workers, redis_server.url, tmp, env={
+        "CLAIMFLAG_REDIS_RETRY_AFTER": "1", "CLAIMFLAG_LOG_LEVEL": "WARNING", "GUNICORN_THREADS": "4"})
     events: dict[str, float] = {}
     failures: list[str] = []
     try:
         log(f"soak: gunicorn {workers} workers on {server.base}, redis-server :{redis_server.port} "
             f"(appendonly yes, appendfsync always), {clients} clients, {duration:.0f} s")
-        server.start()
+        server.wait_ready()
         tokens = []
         for _ in range(clients):
             response = requests.post(f"{server.base}/v1/installs", timeout=30)
@@ -413,7 +354,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         # Warm up: every worker analyses something, the cached pages are cached.
         for page in [*cached, _page(huge)] * 2:
             requests.post(f"{server.base}/v1/analyze", json=page, timeout=REQUEST_TIMEOUT).raise_for_status()
-        rss_start = server.rss()
+        rss_start = worker_rss(server)
 
         started = time.monotonic()
         shared = Shared(started, started + duration, server.base, huge, cached)
@@ -426,7 +367,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         for fraction, what in plan:
             while shared.now() < fraction * duration:
                 time.sleep(0.2)
-                rss_samples.append((shared.now(), sum(server.rss().values())))
+                rss_samples.append((shared.now(), sum(worker_rss(server).values())))
             events[what] = shared.now()
             if what == "kill_worker":
                 killed = _kill_busy_worker(server, shared, rng)
@@ -443,11 +384,11 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
                     abandon(shared)
         while any(t.is_alive() for t in threads) and time.monotonic() < shared.deadline + REQUEST_TIMEOUT + 10:
             time.sleep(0.2)
-            rss_samples.append((shared.now(), sum(server.rss().values())))
+            rss_samples.append((shared.now(), sum(worker_rss(server).values())))
         stuck = [t.name for t in threads if t.is_alive()]
         if stuck:
             failures.append(f"clients still waiting after the run: {', '.join(stuck)}")
-        rss_end = server.rss()
+        rss_end = worker_rss(server)
 
         lost, checked = _read_back(server.base, shared, failures)
         result = _summarise(shared, events, duration, clients, workers, rss_start, rss_end,
@@ -462,7 +403,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _kill_busy_worker(server: Gunicorn, shared: Shared, rng: random.Random) -> int | None:
+def _kill_busy_worker(server: Server, shared: Shared, rng: random.Random) -> int | None:
     """Sends a fresh page to analyse, then SIGKILLs the worker using the most CPU."""
     import requests
 
@@ -482,7 +423,7 @@ def _kill_busy_worker(server: Gunicorn, shared: Shared, rng: random.Random) -> i
     senders = [threading.Thread(target=slow_page, daemon=True) for _ in range(2)]
     for s in senders:
         s.start()
-    workers = server.workers()
+    workers = server.worker_processes()
     for w in workers:
         w.cpu_percent(None)
     time.sleep(0.4)

@@ -13,7 +13,7 @@ from ..nlp import get_analyzer
 from ..nlp.disclosures import page_notes
 from ..nlp.flags import Flag
 from ..nlp.offsets import Utf16Offsets, utf16_length
-from ..nlp.pipeline import Block, Busy
+from ..nlp.pipeline import Block, Busy, page_blocks
 from ..store.cache import BlockCache
 from ..store.redis import get_store
 from ..store.tokens import sentence_hash
@@ -22,8 +22,6 @@ from .settings import service_defaults, site_preferences
 from .validation import check_text, read_json
 
 bp = Blueprint("analyze", __name__, url_prefix="/v1")
-
-PAGE_EDGE_BLOCKS = 3
 
 
 @bp.post("/analyze")
@@ -41,9 +39,7 @@ def analyze():
         return {"model": analyzer.version, "offsets": "utf16", "disabled": True,
                 "page": {"notes": [], "counts": {kind: 0 for kind in kinds}},
                 "blocks": [{"id": b.id, "spans": []} for b in req.blocks]}
-    n = len(req.blocks)
-    blocks = [Block(b.text, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS)
-              for i, b in enumerate(req.blocks)]
+    blocks = page_blocks([b.text for b in req.blocks])
     flags: list[list[Flag]] = [[] for _ in blocks]
     if kinds:   # the site shows no kind at all: nothing to analyse
         flags = _flags_for(blocks, analyzer, BlockCache(

@@ -33,6 +33,16 @@ class Block:
     page_edge: bool   # among the first or last blocks of the page
 
 
+PAGE_EDGE_BLOCKS = 3
+
+
+def page_blocks(texts: list[str]) -> list[Block]:
+    """A page's blocks, each knowing whether it is among its first or last
+    ``PAGE_EDGE_BLOCKS`` (where disclaimers and bylines stand)."""
+    n = len(texts)
+    return [Block(t, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS) for i, t in enumerate(texts)]
+
+
 class Busy(Exception):
     """The analysis lock was not free within the wait allowed."""
 
