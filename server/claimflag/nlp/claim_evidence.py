@@ -1,9 +1,16 @@
 """Claim evidence: the veto, the type and the note of a candidate claim.
 
-``ClaimEvidence`` runs in the annotator pipeline of ``pipeline.py`` (full
-tagger, parser and NER) on one candidate sentence at a time and writes
+``ClaimEvidence`` runs in the annotator pipeline of ``pipeline.py`` (tagger,
+parser and lemmatizer; no NER) on one candidate sentence at a time and writes
 ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or bare
 opinion, else an ``Evidence`` with the claim type, a label and a ``Note``.
+
+What the rules need from entities they get from ``Mentions``, which is far
+cheaper than the statistical NER it replaces: figures and times from Matcher
+patterns (``data/claim_mentions.jsonl``), names from the tagger's proper
+nouns typed by word lists (``data/claim_names.jsonl``). It writes them to
+``doc.spans["claimflag_mentions"]`` with NER-like labels, so a reader of a
+rule can print them.
 
 A note's template is fixed wording; every page word in it arrives through a
 slot, a (start_char, end_char) range of the sentence, because the cache keeps
@@ -13,11 +20,15 @@ or clauses that read well in the template whatever their words.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from .flags import Note
 
@@ -57,8 +68,9 @@ HEDGES = re.compile(r"\b(reportedly|allegedly|it is (?:understood|believed|thoug
                     r"is believed to|are believed to|is thought to|are thought to)\b", re.I)
 CASUALTY_LEMMAS = {"die", "kill", "injure", "wound", "dead", "injury", "casualty", "death",
                    "victim", "hurt", "fatality", "evacuate", "missing"}
-FIGURE_ENTS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
-PLACE_ENTS = {"GPE", "LOC", "FAC"}
+FIGURE_LABELS = {"CARDINAL", "PERCENT", "MONEY", "QUANTITY"}
+TIME_LABELS = {"DATE", "TIME"}
+NAME_LABELS = {"PERSON", "ORG", "PLACE", "NAME"}
 NUMBER_WORDS = {"one", "a", "an", "zero", "none", "single"}
 FIRST_SECOND = {"i", "we", "you", "me", "us", "my", "our", "your"}
 SPECIFIC_DATE = re.compile(r"\d|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|"
@@ -216,14 +228,128 @@ class ClaimEvidence:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
+        self.mentions = Mentions(nlp.vocab, **_default_data())
 
     def __call__(self, doc: Doc) -> Doc:
+        if not doc.has_annotation("DEP"):
+            # Without a parse no rule can tell a claim from a heading: fail safe.
+            doc._.claim_evidence = None
+            return doc
+        doc.spans[MENTIONS] = self.mentions(doc)
         doc._.claim_evidence = None if _is_furniture_or_opinion(doc) else _evidence(doc)
         return doc
 
     def pipe(self, docs, batch_size: int = 64):
         for doc in docs:
             yield self(doc)
+
+
+# ---------------------------------------------------------------- mentions
+
+MENTIONS = "claimflag_mentions"                    # the doc.spans key
+# Of two overlapping matches the longer wins; of two as long, the earlier
+# label here: "2019" alone is a year, and "£" makes a number money.
+_RANK = {label: i for i, label in enumerate(("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"))}
+# Lower-case words inside a name: "Bank of England", "Department for Transport".
+_NAME_JOINERS = {"of", "for", "&", "de", "du", "la", "le", "von", "van", "der", "al"}
+_DATA_FILES = {"patterns": "claim_mentions.jsonl", "cues": "claim_names.jsonl"}
+
+
+class Mentions:
+    """What a sentence mentions that a reader could look up, as labelled spans:
+    figures (MONEY, PERCENT, QUANTITY, CARDINAL) and times (DATE, TIME) from
+    Matcher patterns; names, runs of capitalised proper nouns from the
+    tagger, typed PERSON, ORG or PLACE by cue words, else NAME.
+
+    ``patterns``: rows of ``label``, ``id`` and a Matcher ``pattern``.
+    ``cues``: rows of ``kind`` and ``words``; the kinds are ``title``,
+    ``role``, ``organisation``, ``place``, ``place_preposition`` and
+    ``known_place``."""
+
+    def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict]):
+        self.matcher = Matcher(vocab, validate=True)
+        for label in _RANK:
+            self.matcher.add(label, [row["pattern"] for row in patterns if row["label"] == label],
+                             greedy="LONGEST")
+        words = {row["kind"]: set(row["words"]) for row in cues}
+        self.titles = words["title"]
+        self.roles = words["role"]
+        self.organisations = words["organisation"]
+        self.places = words["place"]
+        self.place_prepositions = words["place_preposition"]
+        self.known_places = words["known_place"]
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        found: list[Span] = []
+        taken: set[int] = set()
+        for span in sorted(self.matcher(doc, as_spans=True),
+                           key=lambda s: (-len(s), _RANK[s.label_], s.start)):
+            if not taken.intersection(range(span.start, span.end)):
+                found.append(span)
+                taken.update(range(span.start, span.end))
+        found += self._names(doc, taken)
+        return sorted(found, key=lambda s: s.start)
+
+    def _names(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """Runs of proper nouns not already read as a time ("Tuesday",
+        "March" are proper nouns too)."""
+        def proper(i: int) -> bool:
+            t = doc[i]
+            return i not in taken and (t.pos_ == "PROPN" and t.text[:1].isupper()
+                                       or t.is_upper and t.is_alpha and len(t) > 1 and t.pos_ == "NOUN")
+
+        names = []
+        i = 0
+        while i < len(doc):
+            if not proper(i):
+                i += 1
+                continue
+            end = i + 1
+            while end < len(doc) and (proper(end) or doc[end].lower_ in _NAME_JOINERS
+                                      and end + 1 < len(doc) and proper(end + 1)):
+                end += 1
+            names.append(Span(doc, i, end, label=self._name_kind(doc[i:end])))
+            i = end
+        return names
+
+    def _name_kind(self, name: Span) -> str:
+        doc = name.doc
+        words = [t.lower_ for t in name]
+        head = name.root
+        before = doc[name.start - 1].lower_ if name.start else ""
+        if self.titles.intersection(words[:-1]) or before in self.titles | self.roles \
+                or any(c.dep_ == "appos" and c.lemma_.lower() in self.roles for c in head.children) \
+                or head.dep_ == "appos" and head.head.lemma_.lower() in self.roles:
+            return "PERSON"                                 # Dr Amina Yusuf, Holm, the chief engineer
+        # A name where something happened is a place whatever else it is:
+        # "Scientists at Hallam University found ...".
+        if words[-1] in self.places or name.text.lower() in self.known_places \
+                or head.dep_ == "pobj" and head.head.lower_ in self.place_prepositions:
+            return "PLACE"                                  # Harbour Road, Russia, near Millbridge
+        if self.organisations.intersection(words) or len(name) == 1 and name[0].is_upper:
+            return "ORG"                                    # the Environment Agency, NHS
+        if len(name) > 1 and head.dep_ == "nsubj" and head.head.lemma_.lower() in REPORTING_LEMMAS:
+            return "PERSON"                                 # Karin Holm said
+        return "NAME"
+
+
+def _default_data() -> dict[str, list[dict]]:
+    """The patterns and cue words shipped in the package's data folder."""
+    folder = resources.files("claimflag.nlp").joinpath("data")
+    return {part: [json.loads(line) for line in folder.joinpath(filename).read_text(
+        encoding="utf-8").splitlines() if line.strip()] for part, filename in _DATA_FILES.items()}
+
+
+def _mentions(where: Doc | Span, labels: set[str]) -> list[Span]:
+    """The mentions with one of ``labels`` in the sentence, or inside a span of it."""
+    doc = where if isinstance(where, Doc) else where.doc
+    start, end = (0, len(doc)) if isinstance(where, Doc) else (where.start, where.end)
+    return [m for m in doc.spans.get(MENTIONS, ()) if m.label_ in labels and start <= m.start and m.end <= end]
+
+
+def _mention_label(tok: Token) -> str:
+    """The label of the mention the token is part of, or ""."""
+    return next((m.label_ for m in tok.doc.spans.get(MENTIONS, ()) if m.start <= tok.i < m.end), "")
 
 
 # ---------------------------------------------------------------- the veto
@@ -241,7 +367,7 @@ def _is_furniture(doc: Doc) -> bool:
     if words <= 40 and any(p.search(text) for p in FURNITURE_LINES):
         return True
     # A date or time alone ("Tuesday 4 March 2025, 10:32 GMT").
-    if all(t.is_punct or t.is_space or t.ent_type_ in ("DATE", "TIME") or t.like_num
+    if all(t.is_punct or t.is_space or _mention_label(t) in TIME_LABELS or t.like_num
            or t.lower_ in ("gmt", "utc", "bst", "cet", "et", "pt", "est", "edt", "am", "pm", "|")
            for t in doc):
         return True
@@ -320,12 +446,12 @@ def _imperative(doc: Doc) -> bool:
 def _checkable(doc: Doc) -> bool:
     if _figures(doc):
         return True
-    if any(e.label_ == "DATE" and SPECIFIC_DATE.search(e.text) for e in doc.ents):
+    if any(m.label_ == "DATE" and SPECIFIC_DATE.search(m.text) for m in _mentions(doc, TIME_LABELS)):
         return True
     if any(s.kind != "pronoun" for s in _sources(doc)):
         return True
     # A named party as the subject of a past action: "... Acme dumped waste".
-    return any(t.dep_ in ("nsubj", "nsubjpass") and t.ent_type_ in ("PERSON", "ORG", "GPE")
+    return any(t.dep_ in ("nsubj", "nsubjpass") and _mention_label(t) in NAME_LABELS
                and t.head.tag_ in ("VBD", "VBN") for t in doc)
 
 
@@ -410,8 +536,7 @@ def _sources(doc: Doc) -> list[Source]:
 
 def _source_like(tok: Token) -> bool:
     return tok.lemma_.lower() in PEOPLE_SOURCES | DOCUMENT_SOURCES | BODY_SOURCES \
-        or tok.pos_ in ("PROPN", "PRON") \
-        or tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or tok.pos_ in ("PROPN", "PRON")
 
 
 def _drop_initial_article(span: Span) -> Span:
@@ -428,14 +553,15 @@ def _source_kind(span: Span) -> str:
     if head.pos_ == "PRON":
         return "pronoun"
     lemma = head.lemma_.lower()
-    if any(t.ent_type_ == "PERSON" for t in span):
+    names = _mentions(span, NAME_LABELS)
+    if any(m.label_ == "PERSON" for m in names):
         return "named"
     if lemma in PEOPLE_SOURCES:
         return "unnamed"
-    if lemma in DOCUMENT_SOURCES and not any(t.ent_type_ in ("ORG", "PERSON", "GPE") for t in span):
+    if lemma in DOCUMENT_SOURCES and not names:
         return "document"
     if head.tag_ == "NNS" and lemma != "police" and not any(
-            t.pos_ == "PROPN" or t.ent_type_ in ("ORG", "GPE") or t.dep_ in ("det", "poss") for t in span):
+            t.pos_ == "PROPN" or t.dep_ in ("det", "poss") for t in span) and not names:
         return "unnamed"                                # "insurers say", "Campaigners claim"
     return "named"
 
@@ -490,27 +616,19 @@ def _quoted(doc: Doc) -> Span | None:
 
 def _figures(doc: Doc) -> list[Span]:
     """Figures worth checking: money, percentages, amounts, counts ("379",
-    "Seven people"), including numbers the NER missed; not "one of", not
-    "the two countries", not a list marker, a day of the month or a year."""
+    "Seven people"); not "one of", not "the two countries", not a list
+    marker (a day of the month or a year is a DATE mention, not a figure)."""
     found = []
-    for ent in doc.ents:
-        if ent.label_ not in FIGURE_ENTS or _list_marker(ent[0]):
+    for figure in _mentions(doc, FIGURE_LABELS):
+        if _list_marker(figure[0]):
             continue
-        if ent.label_ == "CARDINAL" and not any(c.isdigit() for c in ent.text):
-            after = doc[ent.root.i + 1].lower_ if ent.root.i + 1 < len(doc) else ""
-            before = doc[ent.start - 1].lower_ if ent.start else ""
-            if ent.text.lower() in NUMBER_WORDS or after == "of" or before in _DEFINITE:
+        if figure.label_ == "CARDINAL" and not any(c.isdigit() for c in figure.text):
+            after = doc[figure.root.i + 1].lower_ if figure.root.i + 1 < len(doc) else ""
+            before = doc[figure.start - 1].lower_ if figure.start else ""
+            if figure.text.lower() in NUMBER_WORDS or after == "of" or before in _DEFINITE:
                 continue
-        found.append(ent)
-    for tok in doc:
-        if tok.pos_ != "NUM" or tok.ent_type_ or _list_marker(tok):
-            continue
-        if not (any(c.isdigit() for c in tok.text) or tok.dep_ == "nummod" and tok.lower_ not in NUMBER_WORDS):
-            continue
-        near = doc[max(tok.i - 1, 0): tok.i + 2].text
-        if not re.search(r"\b" + _MONTHS + r"\b", near, re.I) and not re.fullmatch(r"(1[89]|20)\d\d", tok.text):
-            found.append(doc[tok.i: tok.i + 1])
-    return sorted(found, key=lambda s: s.start)
+        found.append(figure)
+    return found
 
 
 _DEFINITE = {"the", "these", "those", "both", "all", "its", "their", "his", "her"}
@@ -529,7 +647,7 @@ def _figure_phrase(ent: Span) -> Span:
     root = ent.root
     counted = False
     if end + 1 < len(doc) and doc[end].lower_ in ("in", "to") and doc[end + 1].like_num \
-            and doc[end + 1].ent_type_ not in ("DATE", "TIME"):
+            and _mention_label(doc[end + 1]) not in TIME_LABELS:
         end += 2                                                  # 1 in 5 pupils, voted 31 to 12
         root = doc[end - 1]
     if root.dep_ in ("nummod", "quantmod") and root.head.i >= end and root.head.i - end <= 3:
@@ -761,7 +879,7 @@ def _comparison(doc: Doc, sources: list[Source]) -> Evidence | None:
     for tok in doc:
         if tok.lower_ == "than" and tok.i + 1 < len(doc):
             other = doc[tok.i + 1]
-            if other.like_num or other.ent_type_ in FIGURE_ENTS | {"DATE", "TIME"} \
+            if other.like_num or _mention_label(other) in FIGURE_LABELS | TIME_LABELS \
                     or other.lower_ in ("a", "an", "ever", "usual", "expected", "planned"):
                 continue                                   # "more than 300", not a comparison
             compared = next((doc[j] for j in range(tok.i - 1, max(tok.i - 7, -1), -1)
@@ -812,11 +930,10 @@ def _attribution(doc: Doc, sources: list[Source]) -> Evidence | None:
 
 
 def _event(doc: Doc, sources: list[Source]) -> Evidence:
-    when = next((e for e in doc.ents if e.label_ in ("DATE", "TIME") and SPECIFIC_DATE.search(e.text)),
-                None) or next((e for e in doc.ents if e.label_ in ("DATE", "TIME")), None)
-    where = next((e for e in doc.ents if e.label_ in PLACE_ENTS and e.root.tag_ != "JJ"
-                  and e.root.dep_ != "amod"), None) \
-        or _place_phrase(doc)
+    times = _mentions(doc, TIME_LABELS)
+    when = next((m for m in times if SPECIFIC_DATE.search(m.text)), None) or next(iter(times), None)
+    where = next((m for m in _mentions(doc, {"PLACE"}) if m.root.tag_ != "JJ" and m.root.dep_ != "amod"),
+                 None)
     root = _root(doc)
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     actor = _noun_phrase(subj) if subj is not None and subj.pos_ != "PRON" else None
@@ -843,20 +960,6 @@ def _event(doc: Doc, sources: list[Source]) -> Evidence:
 
 
 # ---------------------------------------------------------------- spans
-
-
-def _place_phrase(doc: Doc) -> Span | None:
-    """'off Skellig Point', 'near Millbridge': a proper name after a place
-    preposition, when the NER gave no place."""
-    for tok in doc[:-1]:
-        if tok.lower_ in ("in", "at", "near", "off", "outside", "inside", "across", "from"):
-            end = tok.i + 1
-            while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].ent_type_ not in (
-                    "PERSON", "DATE", "TIME", "NORP"):
-                end += 1
-            if end > tok.i + 1:
-                return doc[tok.i + 1: end]
-    return None
 
 
 def _overlaps(a: Span, b: Span) -> bool:

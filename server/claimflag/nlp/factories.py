@@ -66,8 +66,9 @@ def make_claim_scorer(nlp: Language, name: str, model) -> ClaimScorer:
 
 @Language.factory(
     "claimflag_claim_evidence",
-    requires=["token.pos", "token.dep", "token.lemma", "doc.ents"],
-    assigns=["doc._.claim_evidence"],
+    requires=["token.pos", "token.dep", "token.lemma"],
+    # doc.spans: the figures, times and names its rules read ("claimflag_mentions").
+    assigns=["doc._.claim_evidence", "doc.spans"],
 )
 def make_claim_evidence(nlp: Language, name: str) -> ClaimEvidence:
     return ClaimEvidence(nlp, name)
