@@ -1,7 +1,7 @@
 """ClaimEvidence on its own: the veto, the claim type and the note.
 
-The component runs on the annotator pipeline (full en_core_web_sm plus
-``claimflag_claim_evidence``), loaded once per session, one sentence at a
+The component runs on the annotator pipeline (en_core_web_sm without its NER,
+plus ``claimflag_claim_evidence``), loaded once per session, one sentence at a
 time as ``pipeline.Analyzer`` feeds it. Nothing here depends on the claim
 score model, which decides only *which* sentences reach this component.
 
@@ -56,7 +56,7 @@ def _ids(rows):
 
 @pytest.fixture(scope="session")
 def annotator():
-    nlp = spacy.load(Config.SPACY_MODEL, exclude=["senter"])
+    nlp = spacy.load(Config.SPACY_MODEL, exclude=["senter", "ner"])
     nlp.add_pipe("claimflag_claim_evidence")
     return nlp
 
