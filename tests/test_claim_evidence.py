@@ -145,6 +145,24 @@ def test_odd_input_never_breaks_the_component(annotator, text):
         assert len(evidence.note.render(text)) <= NOTE_MAX_CHARS
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("The county paid $1.8 million and 12 percent more for 300 tonnes of grit.",
+     [("$1.8 million", "MONEY"), ("12 percent", "PERCENT"), ("300 tonnes", "QUANTITY")]),
+    ("Roughly 90 people left the stadium at 9.45 pm on Saturday 2 August 2025.",
+     [("Roughly 90", "CARDINAL"), ("9.45 pm", "TIME"), ("Saturday 2 August 2025", "DATE")]),
+    ("The bridge closed two weeks ago, and again last month.",
+     [("two weeks ago", "DATE"), ("last month", "DATE")]),
+    ("Dr Petra Lund of the Ostvik Water Authority said the leak near Fenby was fixed.",
+     [("Dr Petra Lund", "PERSON"), ("Ostvik Water Authority", "ORG"), ("Fenby", "PLACE")]),
+])
+def test_mentions_stand_in_for_entities(annotator, text, expected):
+    """What the rules read instead of NER: figures, times and typed names."""
+    doc = annotator(text)
+    found = [(m.text, m.label_) for m in doc.spans[claim_evidence.MENTIONS]]
+    for mention in expected:
+        assert mention in found, found
+
+
 def test_component_on_a_blank_pipeline_vetoes_without_a_parse():
     # Without tagger and parser nothing looks like a sentence with a verb:
     # the component must fail safe (no flag), never crash.
