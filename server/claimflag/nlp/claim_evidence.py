@@ -271,6 +271,7 @@ class Mentions:
         for label in _RANK:
             self.matcher.add(label, [row["pattern"] for row in patterns if row["label"] == label],
                              greedy="LONGEST")
+        self.gate = _PatternGate([row["pattern"] for row in patterns])
         words = {row["kind"]: set(row["words"]) for row in cues}
         self.titles = words["title"]
         self.roles = words["role"]
@@ -282,8 +283,8 @@ class Mentions:
     def __call__(self, doc: Doc) -> list[Span]:
         found: list[Span] = []
         taken: set[int] = set()
-        for span in sorted(self.matcher(doc, as_spans=True),
-                           key=lambda s: (-len(s), _RANK[s.label_], s.start)):
+        matches = self.matcher(doc, as_spans=True) if self.gate.may_match(doc) else []
+        for span in sorted(matches, key=lambda s: (-len(s), _RANK[s.label_], s.start)):
             if not taken.intersection(range(span.start, span.end)):
                 found.append(span)
                 taken.update(range(span.start, span.end))
@@ -333,6 +334,54 @@ class Mentions:
         return "NAME"
 
 
+class _PatternGate:
+    """A cheap necessary condition for a Matcher hit, checked first.
+
+    Most candidate sentences hold no figure or time, and the Matcher costs
+    far more per sentence than a few set lookups. A pattern can only match a
+    sentence that holds, for each of its required tokens given by word
+    (``LOWER``, ``ORTH``/``TEXT``, ``IN`` lists), regular expression or
+    ``POS``, at least one token that fits; a sentence where that fails for
+    every pattern has no match, so skipping it changes nothing."""
+
+    def __init__(self, patterns: list[list[dict]]):
+        # Word tests first: they are set lookups, and most patterns fail on them.
+        self.needs = [tuple(sorted((t for t in map(self._test, pattern) if t is not None),
+                                   key=lambda t: t[0].endswith("_RE")))
+                      for pattern in patterns]
+        self.always = any(not tests for tests in self.needs)   # a pattern that could match anything
+
+    @staticmethod
+    def _test(spec: dict) -> tuple | None:
+        if spec.get("OP") not in (None, "+"):
+            return None                       # optional or repeated from zero
+        if isinstance(spec.get("POS"), str):
+            return "POS", frozenset([spec["POS"]])
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            key = "LOWER" if attr == "LOWER" else "ORTH"
+            value = spec.get(attr)
+            if isinstance(value, str):
+                return key, frozenset([value])
+            if isinstance(value, dict) and isinstance(value.get("IN"), list):
+                return key, frozenset(value["IN"])
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                return key + "_RE", re.compile(value["REGEX"])
+        return None
+
+    def may_match(self, doc: Doc) -> bool:
+        if self.always:
+            return True
+        seen: dict[str, set[str]] = {"LOWER": set(), "ORTH": set(), "POS": set()}
+        for t in doc:
+            seen["LOWER"].add(t.lower_)
+            seen["ORTH"].add(t.text)
+            seen["POS"].add(t.pos_)
+        return any(all(not value.isdisjoint(seen[kind]) if isinstance(value, frozenset)
+                       else any(map(value.search, seen[kind.removesuffix("_RE")]))
+                       for kind, value in tests)
+                   for tests in self.needs)
+
+
 def _default_data() -> dict[str, list[dict]]:
     """The patterns and cue words shipped in the package's data folder."""
     folder = resources.files("claimflag.nlp").joinpath("data")
@@ -367,7 +416,8 @@ def _is_furniture(doc: Doc) -> bool:
     if words <= 40 and any(p.search(text) for p in FURNITURE_LINES):
         return True
     # A date or time alone ("Tuesday 4 March 2025, 10:32 GMT").
-    if all(t.is_punct or t.is_space or _mention_label(t) in TIME_LABELS or t.like_num
+    in_times = {i for m in _mentions(doc, TIME_LABELS) for i in range(m.start, m.end)}
+    if all(t.is_punct or t.is_space or t.i in in_times or t.like_num
            or t.lower_ in ("gmt", "utc", "bst", "cet", "et", "pt", "est", "edt", "am", "pm", "|")
            for t in doc):
         return True
