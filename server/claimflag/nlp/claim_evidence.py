@@ -267,10 +267,14 @@ class Mentions:
     ``known_place``."""
 
     def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict]):
-        self.matcher = Matcher(vocab, validate=True)
-        for label in _RANK:
-            self.matcher.add(label, [row["pattern"] for row in patterns if row["label"] == label],
-                             greedy="LONGEST")
+        # One Matcher per pattern, so that a sentence runs only the few
+        # patterns the gate lets through: the Matcher's cost grows with the
+        # number of patterns it tries at every token.
+        self.matchers = []
+        for row in patterns:
+            matcher = Matcher(vocab, validate=True)
+            matcher.add(row["label"], [row["pattern"]])
+            self.matchers.append((row["label"], matcher))
         self.gate = _PatternGate([row["pattern"] for row in patterns])
         words = {row["kind"]: set(row["words"]) for row in cues}
         self.titles = words["title"]
@@ -281,13 +285,25 @@ class Mentions:
         self.known_places = words["known_place"]
 
     def __call__(self, doc: Doc) -> list[Span]:
+        by_label: dict[str, set[tuple[int, int]]] = {}
+        for i in self.gate.possible(doc):
+            label, matcher = self.matchers[i]
+            by_label.setdefault(label, set()).update((start, end) for _, start, end in matcher(doc))
+        # Per label, the longest of overlapping matches, the earlier of two as
+        # long (what greedy="LONGEST" does for one Matcher key).
+        matches = []
+        for label, pairs in by_label.items():
+            kept: set[int] = set()
+            for start, end in sorted(pairs, key=lambda p: (p[0] - p[1], p[0])):
+                if kept.isdisjoint(range(start, end)):
+                    matches.append((start, end, label))
+                    kept.update(range(start, end))
         found: list[Span] = []
         taken: set[int] = set()
-        matches = self.matcher(doc, as_spans=True) if self.gate.may_match(doc) else []
-        for span in sorted(matches, key=lambda s: (-len(s), _RANK[s.label_], s.start)):
-            if not taken.intersection(range(span.start, span.end)):
-                found.append(span)
-                taken.update(range(span.start, span.end))
+        for start, end, label in sorted(matches, key=lambda m: (m[0] - m[1], _RANK[m[2]], m[0])):
+            if taken.isdisjoint(range(start, end)):
+                found.append(Span(doc, start, end, label=label))
+                taken.update(range(start, end))
         found += self._names(doc, taken)
         return sorted(found, key=lambda s: s.start)
 
@@ -335,21 +351,20 @@ class Mentions:
 
 
 class _PatternGate:
-    """A cheap necessary condition for a Matcher hit, checked first.
+    """A cheap necessary condition for each pattern's Matcher hit, checked first.
 
-    Most candidate sentences hold no figure or time, and the Matcher costs
-    far more per sentence than a few set lookups. A pattern can only match a
+    A sentence leaves most patterns no chance, and a Matcher run costs far
+    more per sentence than a few set lookups. A pattern can only match a
     sentence that holds, for each of its required tokens given by word
     (``LOWER``, ``ORTH``/``TEXT``, ``IN`` lists), regular expression or
-    ``POS``, at least one token that fits; a sentence where that fails for
-    every pattern has no match, so skipping it changes nothing."""
+    ``POS``, at least one token that fits; skipping a pattern where that
+    fails changes nothing. A pattern with no required token always runs."""
 
     def __init__(self, patterns: list[list[dict]]):
         # Word tests first: they are set lookups, and most patterns fail on them.
         self.needs = [tuple(sorted((t for t in map(self._test, pattern) if t is not None),
                                    key=lambda t: t[0].endswith("_RE")))
                       for pattern in patterns]
-        self.always = any(not tests for tests in self.needs)   # a pattern that could match anything
 
     @staticmethod
     def _test(spec: dict) -> tuple | None:
@@ -368,18 +383,17 @@ class _PatternGate:
                 return key + "_RE", re.compile(value["REGEX"])
         return None
 
-    def may_match(self, doc: Doc) -> bool:
-        if self.always:
-            return True
-        seen: dict[str, set[str]] = {"LOWER": set(), "ORTH": set(), "POS": set()}
+    def possible(self, doc: Doc) -> list[int]:
+        """The indexes of the patterns that may match the sentence."""
+        seen = {"LOWER": set(), "ORTH": set(), "POS": set()}
         for t in doc:
             seen["LOWER"].add(t.lower_)
             seen["ORTH"].add(t.text)
             seen["POS"].add(t.pos_)
-        return any(all(not value.isdisjoint(seen[kind]) if isinstance(value, frozenset)
+        return [i for i, tests in enumerate(self.needs)
+                if all(not value.isdisjoint(seen[kind]) if isinstance(value, frozenset)
                        else any(map(value.search, seen[kind.removesuffix("_RE")]))
-                       for kind, value in tests)
-                   for tests in self.needs)
+                       for kind, value in tests)]
 
 
 def _default_data() -> dict[str, list[dict]]:
