@@ -20,13 +20,17 @@ or clauses that read well in the template whatever their words.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
 from importlib import resources
 
 from spacy.language import Language
+from spacy.attrs import LOWER, ORTH, POS
 from spacy.matcher import Matcher
+from spacy.parts_of_speech import IDS as POS_IDS
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
@@ -235,13 +239,35 @@ class ClaimEvidence:
             # Without a parse no rule can tell a claim from a heading: fail safe.
             doc._.claim_evidence = None
             return doc
-        doc.spans[MENTIONS] = self.mentions(doc)
-        doc._.claim_evidence = None if _is_furniture_or_opinion(doc) else _evidence(doc)
+        mentions = self.mentions(doc)
+        doc.spans[MENTIONS] = mentions
+        doc.user_data[_FACTS] = _Facts(doc.text, mentions)
+        try:
+            doc._.claim_evidence = None if _is_furniture_or_opinion(doc) else _evidence(doc)
+        finally:
+            del doc.user_data[_FACTS]
         return doc
 
     def pipe(self, docs, batch_size: int = 64):
         for doc in docs:
             yield self(doc)
+
+
+# Facts many rules read, worked out once per sentence and held in
+# ``doc.user_data`` while the rules run: ``Doc.text`` joins the tokens anew on
+# every read, and a SpanGroup makes new Spans each time it is iterated.
+_FACTS = "claimflag_evidence_facts"
+
+
+class _Facts:
+    def __init__(self, text: str, mentions: list[Span]):
+        self.text = text
+        self.mentions = mentions
+        self.sources: list[Source] | None = None
+
+
+def _text(doc: Doc) -> str:
+    return doc.user_data[_FACTS].text
 
 
 # ---------------------------------------------------------------- mentions
@@ -267,15 +293,15 @@ class Mentions:
     ``known_place``."""
 
     def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict]):
-        # One Matcher per pattern, so that a sentence runs only the few
-        # patterns the gate lets through: the Matcher's cost grows with the
-        # number of patterns it tries at every token.
-        self.matchers = []
-        for row in patterns:
-            matcher = Matcher(vocab, validate=True)
-            matcher.add(row["label"], [row["pattern"]])
-            self.matchers.append((row["label"], matcher))
-        self.gate = _PatternGate([row["pattern"] for row in patterns])
+        self.vocab = vocab
+        self.patterns = [(row["label"], row["pattern"]) for row in patterns]
+        # Bad patterns fail here, at load, not on the first sentence they meet.
+        Matcher(vocab, validate=True).add("check", [pattern for _, pattern in self.patterns])
+        self.gate = _PatternGate([pattern for _, pattern in self.patterns])
+        # A sentence runs a Matcher with only the few patterns the gate lets
+        # through: the Matcher's cost grows with the patterns it tries at every
+        # token. Sentences share few such sets, so their Matchers are kept.
+        self._matcher = functools.lru_cache(maxsize=1024)(self._build_matcher)
         words = {row["kind"]: set(row["words"]) for row in cues}
         self.titles = words["title"]
         self.roles = words["role"]
@@ -284,11 +310,18 @@ class Mentions:
         self.place_prepositions = words["place_preposition"]
         self.known_places = words["known_place"]
 
+    def _build_matcher(self, which: tuple[int, ...]) -> Matcher:
+        matcher = Matcher(self.vocab)
+        for i in which:
+            label, pattern = self.patterns[i]
+            matcher.add(label, [pattern])
+        return matcher
+
     def __call__(self, doc: Doc) -> list[Span]:
         by_label: dict[str, set[tuple[int, int]]] = {}
-        for i in self.gate.possible(doc):
-            label, matcher = self.matchers[i]
-            by_label.setdefault(label, set()).update((start, end) for _, start, end in matcher(doc))
+        which = self.gate.possible(doc)
+        for key, start, end in self._matcher(which)(doc) if which else ():
+            by_label.setdefault(self.vocab.strings[key], set()).add((start, end))
         # Per label, the longest of overlapping matches, the earlier of two as
         # long (what greedy="LONGEST" does for one Matcher key).
         matches = []
@@ -366,34 +399,40 @@ class _PatternGate:
                                    key=lambda t: t[0].endswith("_RE")))
                       for pattern in patterns]
 
+    # Words and parts of speech are tested as the hashes ``Doc.to_array``
+    # gives, read from the token arrays without making Token objects.
     @staticmethod
     def _test(spec: dict) -> tuple | None:
         if spec.get("OP") not in (None, "+"):
             return None                       # optional or repeated from zero
         if isinstance(spec.get("POS"), str):
-            return "POS", frozenset([spec["POS"]])
+            return "POS", frozenset([POS_IDS[spec["POS"]]])
         for attr in ("LOWER", "ORTH", "TEXT"):
             key = "LOWER" if attr == "LOWER" else "ORTH"
             value = spec.get(attr)
             if isinstance(value, str):
-                return key, frozenset([value])
+                return key, frozenset([get_string_id(value)])
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                return key, frozenset(value["IN"])
+                return key, frozenset(map(get_string_id, value["IN"]))
             if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
                 return key + "_RE", re.compile(value["REGEX"])
         return None
 
-    def possible(self, doc: Doc) -> list[int]:
+    def possible(self, doc: Doc) -> tuple[int, ...]:
         """The indexes of the patterns that may match the sentence."""
-        seen = {"LOWER": set(), "ORTH": set(), "POS": set()}
-        for t in doc:
-            seen["LOWER"].add(t.lower_)
-            seen["ORTH"].add(t.text)
-            seen["POS"].add(t.pos_)
-        return [i for i, tests in enumerate(self.needs)
-                if all(not value.isdisjoint(seen[kind]) if isinstance(value, frozenset)
-                       else any(map(value.search, seen[kind.removesuffix("_RE")]))
-                       for kind, value in tests)]
+        columns = doc.to_array([LOWER, ORTH, POS])
+        seen = {kind: set(columns[:, i].tolist()) for i, kind in enumerate(("LOWER", "ORTH", "POS"))}
+        words: dict[str, list[str]] = {}           # the strings, for regexes, once asked
+
+        def fits(kind: str, value) -> bool:
+            if isinstance(value, frozenset):
+                return not value.isdisjoint(seen[kind])
+            kind = kind.removesuffix("_RE")
+            if kind not in words:
+                words[kind] = [doc.vocab.strings[h] for h in seen[kind]]
+            return any(map(value.search, words[kind]))
+
+        return tuple(i for i, tests in enumerate(self.needs) if all(fits(kind, value) for kind, value in tests))
 
 
 def _default_data() -> dict[str, list[dict]]:
@@ -407,12 +446,13 @@ def _mentions(where: Doc | Span, labels: set[str]) -> list[Span]:
     """The mentions with one of ``labels`` in the sentence, or inside a span of it."""
     doc = where if isinstance(where, Doc) else where.doc
     start, end = (0, len(doc)) if isinstance(where, Doc) else (where.start, where.end)
-    return [m for m in doc.spans.get(MENTIONS, ()) if m.label_ in labels and start <= m.start and m.end <= end]
+    return [m for m in doc.user_data[_FACTS].mentions
+            if m.label_ in labels and start <= m.start and m.end <= end]
 
 
 def _mention_label(tok: Token) -> str:
     """The label of the mention the token is part of, or ""."""
-    return next((m.label_ for m in tok.doc.spans.get(MENTIONS, ()) if m.start <= tok.i < m.end), "")
+    return next((m.label_ for m in tok.doc.user_data[_FACTS].mentions if m.start <= tok.i < m.end), "")
 
 
 # ---------------------------------------------------------------- the veto
@@ -423,7 +463,7 @@ def _is_furniture_or_opinion(doc: Doc) -> bool:
 
 
 def _is_furniture(doc: Doc) -> bool:
-    text = " ".join(doc.text.split())
+    text = " ".join(_text(doc).split())
     if not text or not any(c.isalpha() for c in text):
         return True
     words = len(text.split())
@@ -459,7 +499,7 @@ def _has_finite_verb(doc: Doc) -> bool:
 
 def _is_bare_opinion(doc: Doc) -> bool:
     """Stance without anything a reader could look up."""
-    text = doc.text.strip().lstrip("\"'“‘«(")
+    text = _text(doc).strip().lstrip("\"'“‘«(")
     cue = (bool(OPINION_OPENERS.match(text)) or text.rstrip("\"'”’)").endswith(("?", "!"))
            or _evaluative_copula(doc) or _deontic(doc) or _imperative(doc) or _sweeping(doc))
     return cue and not _checkable(doc)
@@ -558,6 +598,13 @@ def _root(doc: Doc) -> Token:
 def _sources(doc: Doc) -> list[Source]:
     """Who the sentence credits: subjects of reporting verbs, 'according to X',
     hedges such as 'reportedly'. Named sources first."""
+    facts = doc.user_data[_FACTS]
+    if facts.sources is None:                       # the veto and the type both ask
+        facts.sources = _find_sources(doc)
+    return facts.sources
+
+
+def _find_sources(doc: Doc) -> list[Source]:
     found: list[Source] = []
     seen: set[int] = set()
     for tok in doc:
@@ -590,7 +637,7 @@ def _sources(doc: Doc) -> list[Source]:
         seen.add(head.i)
         span = _source_phrase(head)
         found.append(Source(span, _source_kind(span), verb))
-    hedge = HEDGES.search(doc.text)
+    hedge = HEDGES.search(_text(doc))
     if hedge:
         span = doc.char_span(hedge.start(), hedge.end(), alignment_mode="expand")
         found.append(Source(span, "hedge", None))
@@ -658,7 +705,7 @@ def _source_phrase(tok: Token) -> Span:
 def _quoted(doc: Doc) -> Span | None:
     """The quoted words of the sentence, without the marks; a sentence that
     only closes (or only opens) a quotation counts from its edge."""
-    text = doc.text
+    text = _text(doc)
     marks = [m for m in re.finditer(r"[\"“”«»]", text)]
     if not marks:
         return None
@@ -761,7 +808,7 @@ def _credit(template: str, spans: list, sources: list[Source], *, pronoun_ok: bo
 
 
 def _prediction(doc: Doc, sources: list[Source]) -> Evidence | None:
-    for match in FUTURE.finditer(doc.text):
+    for match in FUTURE.finditer(_text(doc)):
         marker = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if len(marker) == 1 and marker.root.pos_ not in ("AUX", "VERB"):
             continue                                    # "the will of the people"
