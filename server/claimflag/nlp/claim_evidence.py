@@ -393,46 +393,63 @@ class _PatternGate:
     ``POS``, at least one token that fits; skipping a pattern where that
     fails changes nothing. A pattern with no required token always runs."""
 
-    def __init__(self, patterns: list[list[dict]]):
-        # Word tests first: they are set lookups, and most patterns fail on them.
-        self.needs = [tuple(sorted((t for t in map(self._test, pattern) if t is not None),
-                                   key=lambda t: t[0].endswith("_RE")))
-                      for pattern in patterns]
+    _KINDS = ("LOWER", "ORTH", "POS")
 
-    # Words and parts of speech are tested as the hashes ``Doc.to_array``
-    # gives, read from the token arrays without making Token objects.
+    def __init__(self, patterns: list[list[dict]]):
+        # Words and parts of speech are tested as the hashes ``Doc.to_array``
+        # gives, without making a Token per word: each hash maps to a bit mask
+        # of the word tests it passes, and a pattern's word tests all pass
+        # when the sentence's masks together hold all their bits.
+        self.masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
+        self.needs: list[tuple[int, list[tuple[str, re.Pattern]]]] = []   # word bits, regexes
+        bit = 1
+        for pattern in patterns:
+            need, regexes = 0, []
+            for test in filter(None, map(self._test, pattern)):
+                kind, value = test
+                if isinstance(value, re.Pattern):
+                    regexes.append(test)
+                    continue
+                for h in value:
+                    self.masks[kind][h] = self.masks[kind].get(h, 0) | bit
+                need |= bit
+                bit <<= 1
+            self.needs.append((need, regexes))
+
     @staticmethod
     def _test(spec: dict) -> tuple | None:
         if spec.get("OP") not in (None, "+"):
             return None                       # optional or repeated from zero
         if isinstance(spec.get("POS"), str):
-            return "POS", frozenset([POS_IDS[spec["POS"]]])
+            return "POS", {POS_IDS[spec["POS"]]}
         for attr in ("LOWER", "ORTH", "TEXT"):
             key = "LOWER" if attr == "LOWER" else "ORTH"
             value = spec.get(attr)
             if isinstance(value, str):
-                return key, frozenset([get_string_id(value)])
+                return key, {get_string_id(value)}
             if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                return key, frozenset(map(get_string_id, value["IN"]))
+                return key, set(map(get_string_id, value["IN"]))
             if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-                return key + "_RE", re.compile(value["REGEX"])
+                return key, re.compile(value["REGEX"])
         return None
 
     def possible(self, doc: Doc) -> tuple[int, ...]:
         """The indexes of the patterns that may match the sentence."""
-        columns = doc.to_array([LOWER, ORTH, POS])
-        seen = {kind: set(columns[:, i].tolist()) for i, kind in enumerate(("LOWER", "ORTH", "POS"))}
+        columns = doc.to_array(list(self._KINDS)).T.tolist()
+        passed = 0
+        for kind, column in zip(self._KINDS, columns):
+            masks = self.masks[kind]
+            for h in set(column):
+                passed |= masks.get(h, 0)
         words: dict[str, list[str]] = {}           # the strings, for regexes, once asked
 
-        def fits(kind: str, value) -> bool:
-            if isinstance(value, frozenset):
-                return not value.isdisjoint(seen[kind])
-            kind = kind.removesuffix("_RE")
+        def fits(kind: str, regex: re.Pattern) -> bool:
             if kind not in words:
-                words[kind] = [doc.vocab.strings[h] for h in seen[kind]]
-            return any(map(value.search, words[kind]))
+                words[kind] = [doc.vocab.strings[h] for h in set(columns[self._KINDS.index(kind)])]
+            return any(map(regex.search, words[kind]))
 
-        return tuple(i for i, tests in enumerate(self.needs) if all(fits(kind, value) for kind, value in tests))
+        return tuple(i for i, (need, regexes) in enumerate(self.needs)
+                     if need & passed == need and all(fits(kind, regex) for kind, regex in regexes))
 
 
 def _default_data() -> dict[str, list[dict]]:
