@@ -84,6 +84,7 @@ CLAUSE_BREAK = {",", ";", ":", ".", "!", "?", "—", "–", "(", ")", '"', "“"
 # Cause-first and effect-first markers; multiword ones match as token runs.
 CAUSE_AFTER = ("because of", "because", "due to", "owing to", "as a result of", "thanks to",
                "blamed on", "caused by", "triggered by", "driven by", "fuelled by", "fueled by")
+_CAUSE_AFTER_WORDS = [marker.split() for marker in CAUSE_AFTER]
 CAUSE_BEFORE_LEMMAS = {"cause", "trigger", "spark", "fuel", "drive", "lead", "result", "contribute"}
 CAUSE_BEFORE_PREP = {"lead": "to", "result": "in", "contribute": "to"}
 
@@ -394,27 +395,30 @@ class _PatternGate:
     fails changes nothing. A pattern with no required token always runs."""
 
     _KINDS = ("LOWER", "ORTH", "POS")
+    _REGEX_CACHE_SIZE = 100_000                # words; the cache is emptied when full
 
     def __init__(self, patterns: list[list[dict]]):
         # Words and parts of speech are tested as the hashes ``Doc.to_array``
         # gives, without making a Token per word: each hash maps to a bit mask
-        # of the word tests it passes, and a pattern's word tests all pass
-        # when the sentence's masks together hold all their bits.
+        # of the tests it passes, and a pattern's tests all pass when the
+        # sentence's masks together hold all its bits. A word's mask for the
+        # regular expressions is worked out the first time the word is seen.
         self.masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
-        self.needs: list[tuple[int, list[tuple[str, re.Pattern]]]] = []   # word bits, regexes
+        self.regexes: dict[str, list[tuple[re.Pattern, int]]] = {kind: [] for kind in self._KINDS}
+        self.regex_masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
+        self.needs: list[int] = []
         bit = 1
         for pattern in patterns:
-            need, regexes = 0, []
-            for test in filter(None, map(self._test, pattern)):
-                kind, value = test
+            need = 0
+            for kind, value in filter(None, map(self._test, pattern)):
                 if isinstance(value, re.Pattern):
-                    regexes.append(test)
-                    continue
-                for h in value:
-                    self.masks[kind][h] = self.masks[kind].get(h, 0) | bit
+                    self.regexes[kind].append((value, bit))
+                else:
+                    for h in value:
+                        self.masks[kind][h] = self.masks[kind].get(h, 0) | bit
                 need |= bit
                 bit <<= 1
-            self.needs.append((need, regexes))
+            self.needs.append(need)
 
     @staticmethod
     def _test(spec: dict) -> tuple | None:
@@ -435,21 +439,24 @@ class _PatternGate:
 
     def possible(self, doc: Doc) -> tuple[int, ...]:
         """The indexes of the patterns that may match the sentence."""
-        columns = doc.to_array(list(self._KINDS)).T.tolist()
         passed = 0
-        for kind, column in zip(self._KINDS, columns):
+        for kind, column in zip(self._KINDS, doc.to_array(list(self._KINDS)).T.tolist()):
             masks = self.masks[kind]
             for h in set(column):
                 passed |= masks.get(h, 0)
-        words: dict[str, list[str]] = {}           # the strings, for regexes, once asked
+                if self.regexes[kind]:
+                    passed |= self._regex_mask(kind, h, doc.vocab.strings)
+        return tuple(i for i, need in enumerate(self.needs) if need & passed == need)
 
-        def fits(kind: str, regex: re.Pattern) -> bool:
-            if kind not in words:
-                words[kind] = [doc.vocab.strings[h] for h in set(columns[self._KINDS.index(kind)])]
-            return any(map(regex.search, words[kind]))
-
-        return tuple(i for i, (need, regexes) in enumerate(self.needs)
-                     if need & passed == need and all(fits(kind, regex) for kind, regex in regexes))
+    def _regex_mask(self, kind: str, h: int, strings) -> int:
+        cache = self.regex_masks[kind]
+        mask = cache.get(h)
+        if mask is None:
+            if len(cache) >= self._REGEX_CACHE_SIZE:
+                cache.clear()
+            word = strings[h]
+            mask = cache[h] = sum(bit for regex, bit in self.regexes[kind] if regex.search(word))
+        return mask
 
 
 def _default_data() -> dict[str, list[dict]]:
@@ -945,8 +952,7 @@ def _quote(doc: Doc, sources: list[Source]) -> Evidence | None:
 def _causal(doc: Doc, sources: list[Source]) -> Evidence | None:
     lowered = [t.lower_ for t in doc]
     for i, tok in enumerate(doc):
-        for marker in CAUSE_AFTER:
-            parts = marker.split()
+        for parts in _CAUSE_AFTER_WORDS:
             if lowered[i: i + len(parts)] != parts:
                 continue
             end = i + len(parts)
