@@ -10,6 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from .attribute_lookup import AttributeLookup
 from .claim_evidence import ClaimEvidence
 from .claims import ClaimScorer
 from .disclosures import DisclosureFinder
@@ -72,3 +73,14 @@ def make_claim_scorer(nlp: Language, name: str, model) -> ClaimScorer:
 )
 def make_claim_evidence(nlp: Language, name: str) -> ClaimEvidence:
     return ClaimEvidence(nlp, name)
+
+
+@Language.factory(
+    "claimflag_attribute_lookup",
+    requires=["token.tag", "token.dep"],
+    assigns=["token.pos", "token.tag", "token.morph", "token.lemma", "token.dep"],
+    # The rules of an ``attribute_ruler`` (its ``.patterns``), e.g. the model's own.
+    default_config={"patterns": []},
+)
+def make_attribute_lookup(nlp: Language, name: str, patterns: list) -> AttributeLookup:
+    return AttributeLookup(nlp.vocab, name, patterns)

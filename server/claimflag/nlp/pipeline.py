@@ -9,7 +9,9 @@ where they are needed:
   plus the claim evidence component) reads only the sentences that scored as
   candidate claims, to veto furniture and write type and note. It leaves out
   the NER, its costliest pipe: the claim evidence component finds the
-  figures, dates and names it needs with its own rules.
+  figures, dates and names it needs with its own rules. The model's
+  ``attribute_ruler`` gives way to ``claimflag_attribute_lookup``, which
+  applies the same rules with the same result, mostly by dict lookup.
 """
 
 from __future__ import annotations
@@ -58,6 +60,11 @@ class Analyzer:
         self.segmenter.add_pipe("claimflag_claim_scorer")
         # One vocabulary for both: the same model's lexemes and strings, held once.
         self.annotator = spacy.load(model_name, exclude=["senter", "ner"], vocab=self.segmenter.vocab)
+        # The model's attribute rules, applied by lookup instead of its Matcher.
+        ruler = self.annotator.get_pipe("attribute_ruler")
+        self.annotator.add_pipe("claimflag_attribute_lookup", after="attribute_ruler",
+                                config={"patterns": ruler.patterns})
+        self.annotator.remove_pipe("attribute_ruler")
         self.annotator.add_pipe("claimflag_claim_evidence")
         self.batch_size = batch_size
         claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
