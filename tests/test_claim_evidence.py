@@ -1,7 +1,7 @@
 """ClaimEvidence on its own: the veto, the claim type and the note.
 
-The component runs on the annotator pipeline (en_core_web_sm without its NER,
-plus ``claimflag_claim_evidence``), loaded once per session, one sentence at a
+The component runs on the annotator pipeline as the service builds it
+(``pipeline.load_annotator``), loaded once per session, one sentence at a
 time as ``pipeline.Analyzer`` feeds it. Nothing here depends on the claim
 score model, which decides only *which* sentences reach this component.
 
@@ -25,6 +25,7 @@ import spacy
 from claimflag.config import Config
 from claimflag.nlp import claim_evidence, factories  # noqa: F401  (registers the component)
 from claimflag.nlp.flags import NOTE_MAX_CHARS
+from claimflag.nlp.pipeline import load_annotator
 
 from conftest import analyze, js_slice
 
@@ -56,9 +57,7 @@ def _ids(rows):
 
 @pytest.fixture(scope="session")
 def annotator():
-    nlp = spacy.load(Config.SPACY_MODEL, exclude=["senter", "ner"])
-    nlp.add_pipe("claimflag_claim_evidence")
-    return nlp
+    return load_annotator(Config.SPACY_MODEL)
 
 
 def _evidence(annotator, text):

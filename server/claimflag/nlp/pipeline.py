@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 
 import spacy
+from spacy.language import Language
 
 from . import factories  # noqa: F401  (registers the components)
 from .flags import Flag
@@ -47,6 +48,18 @@ def page_blocks(texts: list[str]) -> list[Block]:
     return [Block(t, i < PAGE_EDGE_BLOCKS or i >= n - PAGE_EDGE_BLOCKS) for i, t in enumerate(texts)]
 
 
+def load_annotator(model_name: str, vocab=True) -> Language:
+    """The pipeline that types and notes candidate claims (see above)."""
+    annotator = spacy.load(model_name, exclude=["senter", "ner"], vocab=vocab)
+    # The model's attribute rules, applied by lookup instead of its Matcher.
+    ruler = annotator.get_pipe("attribute_ruler")
+    annotator.add_pipe("claimflag_attribute_lookup", after="attribute_ruler",
+                       config={"patterns": ruler.patterns})
+    annotator.remove_pipe("attribute_ruler")
+    annotator.add_pipe("claimflag_claim_evidence")
+    return annotator
+
+
 class Busy(Exception):
     """The analysis lock was not free within the wait allowed."""
 
@@ -59,13 +72,7 @@ class Analyzer:
         self.segmenter.add_pipe("claimflag_disclosures")
         self.segmenter.add_pipe("claimflag_claim_scorer")
         # One vocabulary for both: the same model's lexemes and strings, held once.
-        self.annotator = spacy.load(model_name, exclude=["senter", "ner"], vocab=self.segmenter.vocab)
-        # The model's attribute rules, applied by lookup instead of its Matcher.
-        ruler = self.annotator.get_pipe("attribute_ruler")
-        self.annotator.add_pipe("claimflag_attribute_lookup", after="attribute_ruler",
-                                config={"patterns": ruler.patterns})
-        self.annotator.remove_pipe("attribute_ruler")
-        self.annotator.add_pipe("claimflag_claim_evidence")
+        self.annotator = load_annotator(model_name, vocab=self.segmenter.vocab)
         self.batch_size = batch_size
         claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
         self.claim_threshold = claim_model.threshold if claim_threshold is None else claim_threshold
