@@ -1,8 +1,9 @@
-"""The trained claim scorer: a fine-tuned MiniLM run with onnxruntime.
+"""The trained claim scorer: a distilled MiniLM run with onnxruntime.
 
 The model directory (by default ``claimflag/models/claims`` in the package)
-holds ``model.onnx`` (int8; inputs ``input_ids`` and ``attention_mask``,
-output ``score``, the probability that the sentence is a check-worthy claim),
+holds ``model.onnx`` (int8, with onnxruntime's fused transformer kernels;
+inputs ``input_ids`` and ``attention_mask``, output ``score``, the
+probability that the sentence is a check-worthy claim),
 ``tokenizer.json`` and ``meta.json`` (version, threshold, max_length). It is
 written by ``claimflag train claims``; see ``REPORT.md`` beside it.
 
