@@ -203,10 +203,9 @@ def _teacher(cfg: ClaimsConfig, base_dir: Path) -> MeanPoolClassifier:
     return MeanPoolClassifier(encoder, cfg.dropout)
 
 
-def _student(cfg: ClaimsConfig, teacher: MeanPoolClassifier, layers: tuple[int, ...]) -> MeanPoolClassifier:
+def _student(teacher: MeanPoolClassifier, layers: tuple[int, ...]) -> MeanPoolClassifier:
     """The teacher keeping only ``layers``: embeddings, head and the kept
     layers start from the teacher's weights, as in DistilBERT."""
-    _seed_everything(cfg.seed)
     student = copy.deepcopy(teacher)
     encoder = student.encoder
     encoder.encoder.layer = torch.nn.ModuleList(encoder.encoder.layer[i] for i in layers)
@@ -216,8 +215,8 @@ def _student(cfg: ClaimsConfig, teacher: MeanPoolClassifier, layers: tuple[int, 
 
 def _fit(model: MeanPoolClassifier, cfg: ClaimsConfig, encoded: list[list[int]],
          targets: torch.Tensor, epochs: int, desc: str, progress: bool) -> MeanPoolClassifier:
-    """Binary cross-entropy towards ``targets`` (0/1 labels or probabilities).
-    The seeds are set where the model is built (``_teacher``, ``_student``)."""
+    """Binary cross-entropy towards ``targets`` (0/1 labels or probabilities)."""
+    _seed_everything(cfg.seed)
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
     optimizer = torch.optim.AdamW(
@@ -339,7 +338,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
     if cfg.student_layers:
         soft = torch.tensor(_torch_scores(teacher, train_encoded), dtype=torch.float32)
         targets = cfg.distill_alpha * labels + (1 - cfg.distill_alpha) * soft
-        student = _fit(_student(cfg, teacher, cfg.student_layers), cfg, train_encoded, targets,
+        student = _fit(_student(teacher, cfg.student_layers), cfg, train_encoded, targets,
                        cfg.student_epochs, "student", progress)
         models.append((f"student ({len(cfg.student_layers)} layers)", student))
     train_seconds = time.perf_counter() - started
