@@ -23,7 +23,7 @@ import pytest
 import spacy
 
 from claimflag.config import Config
-from claimflag.nlp import claim_evidence, factories  # noqa: F401  (registers the component)
+from claimflag.nlp import claim_evidence, claim_mentions, factories  # noqa: F401  (registers the component)
 from claimflag.nlp.flags import NOTE_MAX_CHARS
 from claimflag.nlp.pipeline import load_annotator
 
@@ -157,7 +157,7 @@ def test_odd_input_never_breaks_the_component(annotator, text):
 def test_mentions_stand_in_for_entities(annotator, text, expected):
     """What the rules read instead of NER: figures, times and typed names."""
     doc = annotator(text)
-    found = [(m.text, m.label_) for m in doc.spans[claim_evidence.MENTIONS]]
+    found = [(m.text, m.label_) for m in doc.spans[claim_mentions.MENTIONS]]
     for mention in expected:
         assert mention in found, found
 

@@ -5,10 +5,10 @@ parser and lemmatizer; no NER) on one candidate sentence at a time and writes
 ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or bare
 opinion, else an ``Evidence`` with the claim type, a label and a ``Note``.
 
-What the rules need from entities they get from ``Mentions``, which is far
-cheaper than the statistical NER it replaces: figures and times from Matcher
-patterns (``data/claim_mentions.jsonl``), names from the tagger's proper
-nouns typed by word lists (``data/claim_names.jsonl``). It writes them to
+What the rules need from entities they get from ``Mentions``
+(``claim_mentions.py``), which is far cheaper than the statistical NER it
+replaces: figures and times from Matcher patterns, names from the tagger's
+proper nouns typed by word lists. They are written to
 ``doc.spans["claimflag_mentions"]`` with NER-like labels, so a reader of a
 rule can print them.
 
@@ -20,20 +20,13 @@ or clauses that read well in the template whatever their words.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.language import Language
-from spacy.attrs import LOWER, ORTH, POS
-from spacy.matcher import Matcher
-from spacy.parts_of_speech import IDS as POS_IDS
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span, Token
-from spacy.vocab import Vocab
 
+from .claim_mentions import MENTIONS, Mentions, default_data
 from .flags import Note
 
 # ------------------------------------------------------------------ words
@@ -233,7 +226,7 @@ class ClaimEvidence:
 
     def __init__(self, nlp: Language, name: str):
         self.name = name
-        self.mentions = Mentions(nlp.vocab, **_default_data())
+        self.mentions = Mentions(nlp.vocab, **default_data(), reporting_lemmas=REPORTING_LEMMAS)
 
     def __call__(self, doc: Doc) -> Doc:
         if not doc.has_annotation("DEP"):
@@ -269,201 +262,6 @@ class _Facts:
 
 def _text(doc: Doc) -> str:
     return doc.user_data[_FACTS].text
-
-
-# ---------------------------------------------------------------- mentions
-
-MENTIONS = "claimflag_mentions"                    # the doc.spans key
-# Of two overlapping matches the longer wins; of two as long, the earlier
-# label here: "2019" alone is a year, and "£" makes a number money.
-_RANK = {label: i for i, label in enumerate(("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"))}
-# Lower-case words inside a name: "Bank of England", "Department for Transport".
-_NAME_JOINERS = {"of", "for", "&", "de", "du", "la", "le", "von", "van", "der", "al"}
-_DATA_FILES = {"patterns": "claim_mentions.jsonl", "cues": "claim_names.jsonl"}
-
-
-class Mentions:
-    """What a sentence mentions that a reader could look up, as labelled spans:
-    figures (MONEY, PERCENT, QUANTITY, CARDINAL) and times (DATE, TIME) from
-    Matcher patterns; names, runs of capitalised proper nouns from the
-    tagger, typed PERSON, ORG or PLACE by cue words, else NAME.
-
-    ``patterns``: rows of ``label``, ``id`` and a Matcher ``pattern``.
-    ``cues``: rows of ``kind`` and ``words``; the kinds are ``title``,
-    ``role``, ``organisation``, ``place``, ``place_preposition`` and
-    ``known_place``."""
-
-    def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict]):
-        self.vocab = vocab
-        self.patterns = [(row["label"], row["pattern"]) for row in patterns]
-        # Bad patterns fail here, at load, not on the first sentence they meet.
-        Matcher(vocab, validate=True).add("check", [pattern for _, pattern in self.patterns])
-        self.gate = _PatternGate([pattern for _, pattern in self.patterns])
-        # A sentence runs a Matcher with only the few patterns the gate lets
-        # through: the Matcher's cost grows with the patterns it tries at every
-        # token. Sentences share few such sets, so their Matchers are kept.
-        self._matcher = functools.lru_cache(maxsize=1024)(self._build_matcher)
-        words = {row["kind"]: set(row["words"]) for row in cues}
-        self.titles = words["title"]
-        self.roles = words["role"]
-        self.organisations = words["organisation"]
-        self.places = words["place"]
-        self.place_prepositions = words["place_preposition"]
-        self.known_places = words["known_place"]
-
-    def _build_matcher(self, which: tuple[int, ...]) -> Matcher:
-        matcher = Matcher(self.vocab)
-        for i in which:
-            label, pattern = self.patterns[i]
-            matcher.add(label, [pattern])
-        return matcher
-
-    def __call__(self, doc: Doc) -> list[Span]:
-        by_label: dict[str, set[tuple[int, int]]] = {}
-        which = self.gate.possible(doc)
-        for key, start, end in self._matcher(which)(doc) if which else ():
-            by_label.setdefault(self.vocab.strings[key], set()).add((start, end))
-        # Per label, the longest of overlapping matches, the earlier of two as
-        # long (what greedy="LONGEST" does for one Matcher key).
-        matches = []
-        for label, pairs in by_label.items():
-            kept: set[int] = set()
-            for start, end in sorted(pairs, key=lambda p: (p[0] - p[1], p[0])):
-                if kept.isdisjoint(range(start, end)):
-                    matches.append((start, end, label))
-                    kept.update(range(start, end))
-        found: list[Span] = []
-        taken: set[int] = set()
-        for start, end, label in sorted(matches, key=lambda m: (m[0] - m[1], _RANK[m[2]], m[0])):
-            if taken.isdisjoint(range(start, end)):
-                found.append(Span(doc, start, end, label=label))
-                taken.update(range(start, end))
-        found += self._names(doc, taken)
-        return sorted(found, key=lambda s: s.start)
-
-    def _names(self, doc: Doc, taken: set[int]) -> list[Span]:
-        """Runs of proper nouns not already read as a time ("Tuesday",
-        "March" are proper nouns too)."""
-        def proper(i: int) -> bool:
-            t = doc[i]
-            return i not in taken and (t.pos_ == "PROPN" and t.text[:1].isupper()
-                                       or t.is_upper and t.is_alpha and len(t) > 1 and t.pos_ == "NOUN")
-
-        names = []
-        i = 0
-        while i < len(doc):
-            if not proper(i):
-                i += 1
-                continue
-            end = i + 1
-            while end < len(doc) and (proper(end) or doc[end].lower_ in _NAME_JOINERS
-                                      and end + 1 < len(doc) and proper(end + 1)):
-                end += 1
-            names.append(Span(doc, i, end, label=self._name_kind(doc[i:end])))
-            i = end
-        return names
-
-    def _name_kind(self, name: Span) -> str:
-        doc = name.doc
-        words = [t.lower_ for t in name]
-        head = name.root
-        before = doc[name.start - 1].lower_ if name.start else ""
-        if self.titles.intersection(words[:-1]) or before in self.titles | self.roles \
-                or any(c.dep_ == "appos" and c.lemma_.lower() in self.roles for c in head.children) \
-                or head.dep_ == "appos" and head.head.lemma_.lower() in self.roles:
-            return "PERSON"                                 # Dr Amina Yusuf, Holm, the chief engineer
-        # A name where something happened is a place whatever else it is:
-        # "Scientists at Hallam University found ...".
-        if words[-1] in self.places or name.text.lower() in self.known_places \
-                or head.dep_ == "pobj" and head.head.lower_ in self.place_prepositions:
-            return "PLACE"                                  # Harbour Road, Russia, near Millbridge
-        if self.organisations.intersection(words) or len(name) == 1 and name[0].is_upper:
-            return "ORG"                                    # the Environment Agency, NHS
-        if len(name) > 1 and head.dep_ == "nsubj" and head.head.lemma_.lower() in REPORTING_LEMMAS:
-            return "PERSON"                                 # Karin Holm said
-        return "NAME"
-
-
-class _PatternGate:
-    """A cheap necessary condition for each pattern's Matcher hit, checked first.
-
-    A sentence leaves most patterns no chance, and a Matcher run costs far
-    more per sentence than a few set lookups. A pattern can only match a
-    sentence that holds, for each of its required tokens given by word
-    (``LOWER``, ``ORTH``/``TEXT``, ``IN`` lists), regular expression or
-    ``POS``, at least one token that fits; skipping a pattern where that
-    fails changes nothing. A pattern with no required token always runs."""
-
-    _KINDS = ("LOWER", "ORTH", "POS")
-    _REGEX_CACHE_SIZE = 100_000                # words; the cache is emptied when full
-
-    def __init__(self, patterns: list[list[dict]]):
-        # Words and parts of speech are tested as the hashes ``Doc.to_array``
-        # gives, without making a Token per word: each hash maps to a bit mask
-        # of the tests it passes, and a pattern's tests all pass when the
-        # sentence's masks together hold all its bits. A word's mask for the
-        # regular expressions is worked out the first time the word is seen.
-        self.masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
-        self.regexes: dict[str, list[tuple[re.Pattern, int]]] = {kind: [] for kind in self._KINDS}
-        self.regex_masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
-        self.needs: list[int] = []
-        bit = 1
-        for pattern in patterns:
-            need = 0
-            for kind, value in filter(None, map(self._test, pattern)):
-                if isinstance(value, re.Pattern):
-                    self.regexes[kind].append((value, bit))
-                else:
-                    for h in value:
-                        self.masks[kind][h] = self.masks[kind].get(h, 0) | bit
-                need |= bit
-                bit <<= 1
-            self.needs.append(need)
-
-    @staticmethod
-    def _test(spec: dict) -> tuple | None:
-        if spec.get("OP") not in (None, "+"):
-            return None                       # optional or repeated from zero
-        if isinstance(spec.get("POS"), str):
-            return "POS", {POS_IDS[spec["POS"]]}
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            key = "LOWER" if attr == "LOWER" else "ORTH"
-            value = spec.get(attr)
-            if isinstance(value, str):
-                return key, {get_string_id(value)}
-            if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                return key, set(map(get_string_id, value["IN"]))
-            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-                return key, re.compile(value["REGEX"])
-        return None
-
-    def possible(self, doc: Doc) -> tuple[int, ...]:
-        """The indexes of the patterns that may match the sentence."""
-        passed = 0
-        for kind, column in zip(self._KINDS, doc.to_array(list(self._KINDS)).T.tolist()):
-            masks = self.masks[kind]
-            for h in set(column):
-                passed |= masks.get(h, 0)
-                if self.regexes[kind]:
-                    passed |= self._regex_mask(kind, h, doc.vocab.strings)
-        return tuple(i for i, need in enumerate(self.needs) if need & passed == need)
-
-    def _regex_mask(self, kind: str, h: int, strings) -> int:
-        cache = self.regex_masks[kind]
-        mask = cache.get(h)
-        if mask is None:
-            if len(cache) >= self._REGEX_CACHE_SIZE:
-                cache.clear()
-            word = strings[h]
-            mask = cache[h] = sum(bit for regex, bit in self.regexes[kind] if regex.search(word))
-        return mask
-
-
-def _default_data() -> dict[str, list[dict]]:
-    """The patterns and cue words shipped in the package's data folder."""
-    folder = resources.files("claimflag.nlp").joinpath("data")
-    return {part: [json.loads(line) for line in folder.joinpath(filename).read_text(
-        encoding="utf-8").splitlines() if line.strip()] for part, filename in _DATA_FILES.items()}
 
 
 def _mentions(where: Doc | Span, labels: set[str]) -> list[Span]:
