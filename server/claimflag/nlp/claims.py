@@ -4,7 +4,8 @@ Two components, in the two pipelines of ``pipeline.py``:
 
 - ``ClaimScorer`` runs on every sentence of every block (cheap pipeline: no
   tagger, parser or NER) and writes a check-worthiness probability per
-  sentence to ``doc._.claim_scores``.
+  sentence to ``doc._.claim_scores``, and the code-point range of each of
+  those sentences to ``doc._.claim_sentences``.
 - ``ClaimEvidence`` (in ``claim_evidence.py``) runs only on the sentences
   that scored high enough, with the full tagger/parser/NER, and writes
   ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or
@@ -36,4 +37,6 @@ class ClaimScorer:
         scores = iter(self.model.predict(texts))
         for doc, group in zip(batch, sents):
             doc._.claim_scores = [next(scores) for _ in group]
+            # Kept so readers of the scores need not walk doc.sents again.
+            doc._.claim_sentences = [(s.start_char, s.end_char) for s in group]
             yield doc

@@ -18,7 +18,8 @@ from .claim_model import ClaimModel
 
 # Extensions are registered once per process, however many pipelines are built.
 for _name, _default in (("page_edge", False), ("disclosure_flags", None),
-                        ("claim_scores", None), ("claim_evidence", None)):
+                        ("claim_scores", None), ("claim_sentences", None),
+                        ("claim_evidence", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
@@ -58,7 +59,8 @@ def make_disclosure_finder(nlp: Language, name: str, standalone_max_tokens: int,
 @Language.factory(
     "claimflag_claim_scorer",
     requires=["doc.sents"],
-    assigns=["doc._.claim_scores"],
+    # claim_sentences: the (start_char, end_char) of each sentence scored.
+    assigns=["doc._.claim_scores", "doc._.claim_sentences"],
     default_config={"model": {"@misc": "claimflag.packaged_claim_model.v1", "threads": 1}},
 )
 def make_claim_scorer(nlp: Language, name: str, model) -> ClaimScorer:

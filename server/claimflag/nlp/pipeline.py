@@ -111,8 +111,10 @@ class Analyzer:
         for i, doc in enumerate(self.segmenter.pipe(docs, batch_size=self.batch_size)):
             flags = list(doc._.disclosure_flags or [])
             taken = [(f.start, f.end) for f in flags]
-            for sent, score in zip(doc.sents, doc._.claim_scores):
-                start, end = strip_span(doc.text, sent.start_char, sent.end_char)
+            # The block's own text: doc.text would rebuild it token by token.
+            text = blocks[i].text
+            for (sent_start, sent_end), score in zip(doc._.claim_sentences, doc._.claim_scores):
+                start, end = strip_span(text, sent_start, sent_end)
                 if end > start and score >= self.claim_floor and \
                         not any(s < end and start < e for s, e in taken):
                     candidates.append((i, start, end, score))
