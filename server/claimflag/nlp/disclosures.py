@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
@@ -321,12 +322,14 @@ class DisclosureFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         flags = [] if doc._.disclosure_flags is None else list(doc._.disclosure_flags)
-        block_start, block_end = strip_span(doc.text, 0, len(doc.text))
+        # Read once: doc.text rebuilds the text from the tokens at each call.
+        text = doc.text
+        block = strip_span(text, 0, len(text))
         gate = self._cue_gate.for_doc(doc)
         for sent in _sentences(doc):
             if not gate(sent):
                 continue   # no cue can match: the Matcher would find no hit
-            flag = self._judge(doc, sent, (block_start, block_end))
+            flag = self._judge(doc, text, sent, block)
             if flag is not None:
                 flags.append(flag)
         doc._.disclosure_flags = flags
@@ -366,11 +369,11 @@ class DisclosureFinder:
             i += 1
         return i
 
-    def _judge(self, doc: Doc, sent: Span, block: tuple[int, int]) -> Flag | None:
+    def _judge(self, doc: Doc, text: str, sent: Span, block: tuple[int, int]) -> Flag | None:
         info = self._matches(sent)
         if not info.hits:
             return None
-        start, end = strip_span(doc.text, sent.start_char, sent.end_char)
+        start, end = strip_span(text, sent.start_char, sent.end_char)
         if end <= start:
             return None
         words = sum(1 for t in sent if not (t.is_punct or t.is_space))
@@ -497,16 +500,24 @@ class _CueGate:
         """A test of one sentence of ``doc``: may a cue match in it?"""
         if self.always:
             return lambda sent: True
-        lower = {t.lower_ for t in doc}
-        orth = {t.text for t in doc}
+        # The words as string hashes from one array, not a Token per word
+        # and sentence: a token's lower_ and text are these hashes' strings.
+        columns = doc.to_array([LOWER, ORTH])
+        lower_ids, orth_ids = columns[:, 0].tolist(), columns[:, 1].tolist()
+        strings = doc.vocab.strings
+
+        def words(ids: list[int]) -> set[str]:
+            return {strings[h] for h in set(ids)}
+
         # Patterns that cannot match anywhere in the block are dropped first.
+        lower, orth = words(lower_ids), words(orth_ids)
         live = [tests for tests in self.needs if self._holds(tests, lower, orth)]
         if not live:
             return lambda sent: False
 
         def gate(sent: Span) -> bool:
-            s_lower = {t.lower_ for t in sent}
-            s_orth = {t.text for t in sent}
+            s_lower = words(lower_ids[sent.start:sent.end])
+            s_orth = words(orth_ids[sent.start:sent.end])
             return any(self._holds(tests, s_lower, s_orth) for tests in live)
         return gate
 
