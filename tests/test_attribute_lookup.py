@@ -100,3 +100,15 @@ def test_rules_for_multi_token_and_dependency_patterns_still_apply(model):
     doc = annotator("I am gonna win.")
     assert [t.lemma_ for t in doc[2:4]] == ["go", "to"]
     assert str(doc[0].morph) == "Case=Nom|Number=Sing|Person=1|PronType=Prs"
+
+
+def test_the_lookup_matches_the_ruler_where_dependencies_are_missing(model, texts):
+    """Without the parser every DEP is 0 (""): rules testing DEP with
+    ``NOT_IN [""]`` or ``IN`` must fail there exactly as the ruler's do."""
+    ruler = model.get_pipe("attribute_ruler")
+    lookup = AttributeLookup(model.vocab, "lookup", ruler.patterns)
+    with model.select_pipes(disable=["parser", "attribute_ruler", "lemmatizer"]):
+        docs = list(model.pipe(texts[:300]))
+    for doc in docs:
+        twin = doc.copy()
+        assert _attrs(lookup(twin)) == _attrs(ruler(doc)), doc.text

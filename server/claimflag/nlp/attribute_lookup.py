@@ -2,8 +2,11 @@
 
 The ruler runs every pattern through a ``Matcher`` at every token, yet most of
 en_core_web_sm's rules test only one token's tag and/or lower-case form. Those
-rules are looked up in dicts here; the few others (dependency labels,
-whitespace, two-token patterns) still go through a small ``Matcher``.
+rules are looked up in dicts here. The other one-token rules that test only
+the lower-case form, tag, dependency label and whitespace flag (by equality,
+``IN`` or ``NOT_IN``) are checked against those columns of ``doc.to_array``;
+only the rest (two-token patterns, regular expressions) still go through a
+small ``Matcher``.
 
 The result is the ruler's, token for token: every rule matches against the
 annotation as it was before any rule applied, and where several rules set the
@@ -16,13 +19,22 @@ from collections import defaultdict
 from typing import Any, Iterable
 
 import numpy
-from spacy.attrs import LOWER, TAG
+from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.matcher import Matcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.tokens._retokenize import normalize_token_attrs
 from spacy.vocab import Vocab
 
 _INDEXED_KEYS = {"TAG", "LOWER"}
+# The token attributes a checked pattern may test, in the order of the columns
+# read from the doc; a pattern is indexed by its first test that is not
+# NOT_IN in this order (the lower-case form is the most selective).
+_CHECKED_KEYS = ("LOWER", "TAG", "DEP", "IS_SPACE")
+_CHECKED_ATTRS = [LOWER, TAG, DEP, IS_SPACE]
+
+# One test of a checked pattern: (column, accepted values, negated).
+_Test = tuple[int, frozenset[int], bool]
 
 
 def _indexable_values(value: Any) -> list[str] | None:
@@ -34,6 +46,31 @@ def _indexable_values(value: Any) -> list[str] | None:
             all(isinstance(v, str) for v in value["IN"]):
         return list(value["IN"])
     return None
+
+
+def _checkable_tests(vocab: Vocab, spec: dict) -> list[_Test] | None:
+    """The token constraint ``spec`` as tests on the ``_CHECKED_KEYS``
+    columns, compared as the Matcher compares them (string hashes, '' as 0,
+    a flag as 0 or 1); None if it uses anything else (REGEX, OP, ...)."""
+    tests = []
+    for key, value in spec.items():
+        if key not in _CHECKED_KEYS:
+            return None
+        column = _CHECKED_KEYS.index(key)
+        if key == "IS_SPACE":
+            if not isinstance(value, bool):
+                return None
+            tests.append((column, frozenset([int(value)]), False))
+        elif isinstance(value, str):
+            tests.append((column, frozenset([vocab.strings.add(value)]), False))
+        elif isinstance(value, dict) and len(value) == 1:
+            (op, names), = value.items()
+            if op not in ("IN", "NOT_IN") or not all(isinstance(v, str) for v in names):
+                return None
+            tests.append((column, frozenset(get_string_id(v) for v in names), op == "NOT_IN"))
+        else:
+            return None
+    return tests
 
 
 class AttributeLookup:
@@ -50,6 +87,10 @@ class AttributeLookup:
         by_tag: dict[int, set[int]] = defaultdict(set)
         by_lower: dict[int, set[int]] = defaultdict(set)
         by_both: dict[tuple[int, int], set[int]] = defaultdict(set)
+        # Per column: value -> (rule, tests) of the checked patterns indexed
+        # by that value (see _CHECKED_KEYS).
+        checked: list[dict[int, list[tuple[int, list[_Test]]]]] = [
+            defaultdict(list) for _ in _CHECKED_KEYS]
         self._matcher = Matcher(vocab)
         self._rule_of_match: dict[int, int] = {}
         strings = vocab.strings
@@ -63,6 +104,15 @@ class AttributeLookup:
                 single = len(pattern) == 1 and index in (0, -1)
                 values = {key: _indexable_values(v) for key, v in pattern[0].items()} if single else {}
                 if not values or set(values) - _INDEXED_KEYS or None in values.values():
+                    tests = _checkable_tests(vocab, pattern[0]) if single else None
+                    # Indexed by a value it needs: a pattern of NOT_IN tests
+                    # alone could match any token, so the Matcher takes it.
+                    positive = [t for t in tests or () if not t[2]]
+                    if positive:
+                        column, needed, _ = min(positive, key=lambda t: t[0])
+                        for value in needed:
+                            checked[column][value].append((rule, tests))
+                        continue
                     key = strings.add(str(rule))
                     self._matcher.add(key, [pattern])
                     self._rule_of_match[key] = rule
@@ -78,6 +128,7 @@ class AttributeLookup:
                         by_tag[tag].add(rule)
                     for lower in lowers:
                         by_lower[lower].add(rule)
+        self._checked = [(column, dict(index)) for column, index in enumerate(checked) if index]
         self._by_tag = {tag: frozenset(rules) for tag, rules in by_tag.items()}
         self._by_lower = {lower: frozenset(rules) for lower, rules in by_lower.items()}
         self._by_both = {pair: frozenset(rules) for pair, rules in by_both.items()}
@@ -128,15 +179,25 @@ class AttributeLookup:
             hits[target].append(rule)
         return hits
 
+    def _checked_rules(self, rows: list[list[int]], hits: dict[int, list[int]]) -> None:
+        """Adds to ``hits`` the rule numbers of the checked patterns that
+        match, per token; ``rows`` are the tokens' ``_CHECKED_ATTRS``."""
+        for column, index in self._checked:
+            for i, row in enumerate(rows):
+                for rule, tests in index.get(row[column], ()):
+                    if all((row[c] in accepted) != negated for c, accepted, negated in tests):
+                        hits[i].append(rule)
+
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self._attrs:
             return doc
         # Every rule reads the annotation from before any rule applied, so
-        # the Matcher runs and the keys are read before anything is written.
+        # the rules are matched and the keys read before anything is written.
+        keys = doc.to_array(_CHECKED_ATTRS).tolist()
         extra = self._matcher_rules(doc)
-        keys = doc.to_array([LOWER, TAG]).tolist()
+        self._checked_rules(keys, extra)
         values = doc.to_array(self._attrs).tolist()
-        for i, (lower, tag) in enumerate(keys):
+        for i, (lower, tag, _, _) in enumerate(keys):
             if i in extra:
                 merged = self._merge(self._dict_rules(lower, tag).union(extra[i]))
             else:
