@@ -7,7 +7,7 @@ Two components, in the two pipelines of ``pipeline.py``:
   sentence to ``doc._.claim_scores``, and the code-point range of each of
   those sentences to ``doc._.claim_sentences``.
 - ``ClaimEvidence`` (in ``claim_evidence.py``) runs only on the sentences
-  that scored high enough, with the full tagger/parser/NER, and writes
+  that scored high enough, with the tagger and parser (no NER), and writes
   ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or
   bare opinion, else its type, label and a note whose slots point at the
   evidence in the sentence itself.
