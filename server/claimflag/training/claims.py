@@ -373,25 +373,23 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         # service's runtime; the shipped variant comes last.
         candidates = []
         for i, (who, model) in enumerate(models):
-            shipped = i == len(models) - 1
             tuning_scores(f"{who}, torch fp32",
                           {name: _torch_scores(model, encode(rows)) for name, rows in tune_rows.items()},
                           None, None)
-            fp32 = work / f"{i}.fp32.onnx"
+            fp32, int8 = work / f"{i}.fp32.onnx", work / f"{i}.int8.onnx"
             _export(model, fp32, cfg.opset)
-            if not shipped:  # the teacher: only as the service ran it before
-                _quantize(fp32, work / f"{i}.int8.onnx", cfg.per_channel)
-                candidates.append((f"{who}, ONNX int8", work / f"{i}.int8.onnx"))
+            _quantize(fp32, int8, cfg.per_channel)
+            if i < len(models) - 1:  # the teacher: only as the service ran it before
+                candidates.append((f"{who}, ONNX int8", int8))
                 continue
             candidates.append((f"{who}, ONNX fp32", fp32))
-            _quantize(fp32, work / f"{i}.int8.onnx", cfg.per_channel)
             if cfg.fuse:
-                candidates.append((f"{who}, ONNX int8, not fused", work / f"{i}.int8.onnx"))
+                candidates.append((f"{who}, ONNX int8, not fused", int8))
                 _fuse(fp32, work / f"{i}.fused.onnx", model)
                 _quantize(work / f"{i}.fused.onnx", work / f"{i}.fused.int8.onnx", cfg.per_channel)
                 candidates.append((f"{who}, ONNX int8, fused (shipped)", work / f"{i}.fused.int8.onnx"))
             else:
-                candidates.append((f"{who}, ONNX int8 (shipped)", work / f"{i}.int8.onnx"))
+                candidates.append((f"{who}, ONNX int8 (shipped)", int8))
         for name, path in candidates:
             trial = work / path.stem
             trial.mkdir(exist_ok=True)
