@@ -48,6 +48,7 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
     a = result["analysis"]
     assert a["words"] > 1000 and a["ours_words_per_s"] > 0 and a["baseline_words_per_s"] > 0
     assert a["ratio"] == pytest.approx(a["baseline_seconds"] / a["ours_seconds"], rel=0.01)
+    assert a["ratio_numpy_baseline"] == pytest.approx(a["baseline_numpy_seconds"] / a["ours_seconds"], rel=0.01)
     h = result["http"]
     assert 0 < h["cached_p50_ms"] <= h["cached_p95_ms"]
     assert 0 < h["cold_p50_ms"] <= h["cold_p95_ms"]
