@@ -65,7 +65,8 @@ from claimflag.evaluation import (  # noqa: E402
 from claimflag.nlp.claim_model import ClaimModel  # noqa: E402
 
 TRAIN_FILE = "crowdsourced.csv"
-TUNE_FILES = ("groundtruth.csv", "CT24_checkworthy_english_dev-test.tsv")
+DEV_TEST = "CT24_checkworthy_english_dev-test.tsv"
+TUNE_FILES = ("groundtruth.csv", DEV_TEST)
 HELDOUT_FILE = "CT24_checkworthy_english_test_gold.tsv"
 THRESHOLD_RULE = (
     "maximise positive-class F1 on the pooled tuning sets (groundtruth.csv + "
@@ -97,6 +98,9 @@ class ClaimsConfig:
     student_layers: tuple[int, ...] = (0, 2, 4)
     student_epochs: int = 2
     distill_alpha: float = 0.5
+    # Weight of the hidden-state loss: each student layer's output is pulled
+    # towards that of the last teacher layer it stands for (0 turns it off).
+    distill_hidden: float = 0.0
     fuse: bool = True  # onnxruntime transformer fusions before quantisation
     per_channel: bool = True  # int8 scales per output channel (closer to fp32 than per tensor)
     opset: int = 17
@@ -147,12 +151,18 @@ class MeanPoolClassifier(torch.nn.Module):
         self.dropout = torch.nn.Dropout(dropout)
         self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                              token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                hidden_states: bool = False):
+        """The logit; with ``hidden_states``, also the output of the
+        embeddings and of every layer."""
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                           token_type_ids=torch.zeros_like(input_ids),
+                           output_hidden_states=hidden_states)
+        hidden = out.last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-        return self.head(self.dropout(pooled)).squeeze(-1)
+        logit = self.head(self.dropout(pooled)).squeeze(-1)
+        return (logit, out.hidden_states) if hidden_states else logit
 
 
 class _Probability(torch.nn.Module):
@@ -203,6 +213,31 @@ def _teacher(cfg: ClaimsConfig, base_dir: Path) -> MeanPoolClassifier:
     return MeanPoolClassifier(encoder, cfg.dropout)
 
 
+# The settings the teacher depends on; a student recipe changes none of them.
+_TEACHER_SETTINGS = ("base_model", "max_length", "epochs", "batch_size", "learning_rate",
+                     "weight_decay", "warmup_ratio", "dropout", "pos_weight", "length_buckets",
+                     "seed", "threads")
+
+
+def _trained_teacher(cfg: ClaimsConfig, base_dir: Path, encoded: list[list[int]], labels: torch.Tensor,
+                     data_sha: str, cache_dir: Path | None, progress: bool) -> MeanPoolClassifier:
+    """Fine-tune the teacher, or reuse one that ``cache_dir`` holds from a run
+    with the same data and teacher settings (training is deterministic, so it
+    is the same teacher; only the student's recipe differs)."""
+    key = json.dumps([data_sha, torch.__version__, *(getattr(cfg, f) for f in _TEACHER_SETTINGS)])
+    cached = None
+    if cache_dir is not None:
+        cached = cache_dir / f"teacher-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pt"
+    model = _teacher(cfg, base_dir)
+    if cached is not None and cached.is_file():
+        model.load_state_dict(torch.load(cached))
+        return model.eval()
+    model = _fit(model, cfg, encoded, labels, cfg.epochs, "teacher", progress)
+    if cached is not None:
+        torch.save(model.state_dict(), cached)
+    return model
+
+
 def _student(teacher: MeanPoolClassifier, layers: tuple[int, ...]) -> MeanPoolClassifier:
     """The teacher keeping only ``layers``: embeddings, head and the kept
     layers start from the teacher's weights, as in DistilBERT."""
@@ -213,9 +248,29 @@ def _student(teacher: MeanPoolClassifier, layers: tuple[int, ...]) -> MeanPoolCl
     return student
 
 
+def _layer_pairs(layers: tuple[int, ...], teacher_layers: int) -> list[tuple[int, int]]:
+    """(student, teacher) indices into the encoders' hidden states: student
+    layer k, begun as teacher layer ``layers[k]``, stands for the teacher's
+    layers up to the next one kept, so it is matched with the last of them."""
+    ends = [*layers[1:], teacher_layers]
+    return [(k + 1, end) for k, end in enumerate(ends)]
+
+
+def _hidden_loss(student_hidden, teacher_hidden, mask: torch.Tensor,
+                 pairs: list[tuple[int, int]]) -> torch.Tensor:
+    """Mean squared difference of the paired layer outputs over real tokens."""
+    weight = mask.unsqueeze(-1).to(student_hidden[0].dtype)
+    total = weight.sum() * student_hidden[0].shape[-1]
+    return sum(((student_hidden[s] - teacher_hidden[t]) ** 2 * weight).sum() / total
+               for s, t in pairs) / len(pairs)
+
+
 def _fit(model: MeanPoolClassifier, cfg: ClaimsConfig, encoded: list[list[int]],
-         targets: torch.Tensor, epochs: int, desc: str, progress: bool) -> MeanPoolClassifier:
-    """Binary cross-entropy towards ``targets`` (0/1 labels or probabilities)."""
+         targets: torch.Tensor, epochs: int, desc: str, progress: bool,
+         guide: tuple[MeanPoolClassifier, list[tuple[int, int]]] | None = None) -> MeanPoolClassifier:
+    """Binary cross-entropy towards ``targets`` (0/1 labels or probabilities);
+    with a ``guide`` (teacher, layer pairs), plus ``cfg.distill_hidden`` times
+    the hidden-state loss against that teacher."""
     _seed_everything(cfg.seed)
     no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm" in n]
     decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm" in n)]
@@ -234,7 +289,15 @@ def _fit(model: MeanPoolClassifier, cfg: ClaimsConfig, encoded: list[list[int]],
         for _epoch in range(epochs):
             for batch in _batches(lengths, cfg, rng):
                 ids, mask = _pad([encoded[i] for i in batch])
-                loss = loss_fn(model(ids, mask), targets[batch])
+                if guide is None:
+                    loss = loss_fn(model(ids, mask), targets[batch])
+                else:
+                    teacher, pairs = guide
+                    logits, hidden = model(ids, mask, hidden_states=True)
+                    with torch.no_grad():
+                        _, teacher_hidden = teacher(ids, mask, hidden_states=True)
+                    loss = loss_fn(logits, targets[batch]) + \
+                        cfg.distill_hidden * _hidden_loss(hidden, teacher_hidden, mask, pairs)
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step()
@@ -305,7 +368,10 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
     it); the CT24 dev-test file is found beside it. ``out_dir`` defaults to
     the package's ``models/claims``. Other ``ClaimsConfig`` fields may be
     given as keyword arguments. Intermediate files (the fp32 ONNX model, the
-    int8 variant not shipped) are kept in ``work_dir`` if one is given.
+    int8 variant not shipped, the teacher's weights) are kept in ``work_dir``
+    if one is given, and a teacher kept there by a run with the same data and
+    teacher settings is reused: trying student recipes then costs no
+    teacher training.
     Returns the ``meta.json`` contents.
     """
     cfg = dataclasses.replace(ClaimsConfig(), seed=seed, epochs=epochs, **overrides)
@@ -332,14 +398,21 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
 
     train_encoded = encode(train_rows)
     labels = torch.tensor([label for _, label in train_rows], dtype=torch.float32)
+    cache = Path(work_dir) if work_dir is not None else None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    teacher = _fit(_teacher(cfg, base_dir), cfg, train_encoded, labels, cfg.epochs, "teacher", progress)
+    teacher = _trained_teacher(cfg, base_dir, train_encoded, labels, data[train_path.name]["sha256"],
+                               cache, progress)
     models = [("teacher", teacher)]
     if cfg.student_layers:
         soft = torch.tensor(_torch_scores(teacher, train_encoded), dtype=torch.float32)
         targets = cfg.distill_alpha * labels + (1 - cfg.distill_alpha) * soft
+        guide = None
+        if cfg.distill_hidden:
+            guide = (teacher, _layer_pairs(cfg.student_layers, teacher.encoder.config.num_hidden_layers))
         student = _fit(_student(teacher, cfg.student_layers), cfg, train_encoded, targets,
-                       cfg.student_epochs, "student", progress)
+                       cfg.student_epochs, "student", progress, guide)
         models.append((f"student ({len(cfg.student_layers)} layers)", student))
     train_seconds = time.perf_counter() - started
 
@@ -362,8 +435,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         approaches.append(result)
         return result
 
-    work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="claims-"))
-    work.mkdir(parents=True, exist_ok=True)
+    work = cache if cache is not None else Path(tempfile.mkdtemp(prefix="claims-"))
     try:
         tokenizer.save(str(out_dir / "tokenizer.json"))
         tokenizer.save(str(work / "tokenizer.json"))
@@ -424,8 +496,27 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         "speed_sentences_per_s_1_core": shipped["speed"],
         "approaches": approaches,
     }
+    earlier = _earlier_models(out_dir, cfg.version)
+    if earlier:
+        meta["previous"] = earlier
     _write(out_dir, meta)
     return meta
+
+
+def _earlier_models(model_dir: Path, version: str) -> list[dict[str, Any]]:
+    """The models that ``model_dir`` held before, with their held-out figures,
+    so that the report can always say which models the held-out set scored."""
+    path = model_dir / "meta.json"
+    if not path.is_file():
+        return []
+    old = json.loads(path.read_text(encoding="utf-8"))
+    earlier = old.get("previous", [])
+    if old["version"] == version:  # the same model trained again
+        return earlier
+    layers = old.get("settings", {}).get("student_layers") or [0, 1, 2, 3, 4, 5]
+    return [*earlier, {"version": old["version"], "threshold": old["threshold"],
+                       "inference": "each text alone", "layers": len(layers),
+                       "heldout_test": old.get("heldout_test")}]
 
 
 def _write(model_dir: Path, meta: dict[str, Any]) -> None:
@@ -481,7 +572,11 @@ def render_report(meta: dict[str, Any]) -> str:
         "linear unit) is the teacher; "
         + (f"the model shipped is its student, the teacher cut to layers "
            f"{', '.join(map(str, s['student_layers']))} of 6 and trained towards a mix of "
-           f"gold labels (weight {s['distill_alpha']}) and the teacher's probabilities. It is "
+           f"gold labels (weight {s['distill_alpha']}) and the teacher's probabilities"
+           + (f", each of its layers' outputs pulled towards that of the last teacher layer it "
+              f"stands for (mean squared error, weight {s['distill_hidden']})"
+              if s.get("distill_hidden") else "")
+           + ". It is "
            if s["student_layers"] else "it is the model shipped, ")
         + "exported to ONNX, " + ("fused (onnxruntime transformer optimizer), " if s["fuse"] else "")
         + "with weights quantised to int8 (onnxruntime dynamic quantisation). Runs with "
@@ -531,8 +626,8 @@ def render_report(meta: dict[str, Any]) -> str:
         "same speed.",
         "",
         "| approach | threshold | pooled P | R | F1 | AP | groundtruth F1 | CT24 dev-test F1 "
-        "| sent/s | size |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| CT24 dev-test AP | sent/s | size |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     tune_names = [k for k in meta["tuning"] if k != "pooled"]
     for a in meta["approaches"]:
@@ -540,6 +635,7 @@ def render_report(meta: dict[str, Any]) -> str:
         lines.append(
             f"| {a['approach']} | {a['threshold']:.4f} | {_fmt(a['pooled'])} | "
             + " | ".join(f"{a[n]['f1']:.3f}" for n in tune_names)
+            + f" | {a[DEV_TEST]['average_precision']:.3f}"
             + f" | {speed.get('one_at_a_time', '-')} | "
             + (f"{a['size_mb']:.1f} MB" if a["size_mb"] else "-") + " |")
     remeasured = (meta.get("speed_sentences_per_s_1_core") or {}).get("measured_at")
