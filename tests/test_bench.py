@@ -58,7 +58,7 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
         assert load["workers"] == n and load["requests"] > 0 and load["failures"] == 0
         assert load["requests_per_s"] > 0
         assert len(load["memory"]["peak_rss_mb"]) == n
-        assert load["worker_cores"] > 0 and load["other_cores"] >= 0
+        assert load["worker_cores"] > 0 and load["load_cores"] > 0 and load["other_cores"] >= 0
     assert result["load"]["scaling"] > 0
     assert result["load"]["per_core_efficiency_2_workers"] > 0
     assert 50 < result["memory"]["max_peak_rss_mb_per_worker"] < 4000

@@ -72,8 +72,11 @@ class Plan:
         if quick:   # a smoke test: well under a minute
             return cls(analysis_rounds=1, generated_pages=1, cold_pages=3, cached_repeats=10,
                        load_seconds=4, load_phases=1, load_users=4, load_page_blocks=6)
+        # Eight readers, so that neither of two workers waits for work (each
+        # takes the connections it accepts): with four, two workers used 1.71
+        # of the 2 cores in one run; with eight, 1.73 to 1.78 in three runs.
         return cls(analysis_rounds=4, generated_pages=4, cold_pages=10, cached_repeats=40,
-                   load_seconds=12, load_phases=2, load_users=4, load_page_blocks=10)
+                   load_seconds=12, load_phases=2, load_users=8, load_page_blocks=10)
 
 
 # ------------------------------------------------------------------ pages
@@ -482,10 +485,11 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
               # Cores used during the phase: by the workers, and by every other
               # process on the machine (not the workers, not locust).
               "worker_cores": round(ours / wall, 2),
+              "load_cores": round(locust / wall, 2),
               "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2)}
     log(f"  load, {server.workers} worker(s): {result['requests_per_s']} requests/s, "
         f"{result['failures']} failures; workers used {result['worker_cores']} cores, "
-        f"other processes {result['other_cores']}")
+        f"locust {result['load_cores']}, other processes {result['other_cores']}")
     return result
 
 
@@ -578,6 +582,7 @@ def run(quick: bool = False, redis_url: str | None = None,
             "p50_ms": statistics.median(r["p50_ms"] for r in runs),
             "p95_ms": max(r["p95_ms"] for r in runs),
             "worker_cores": round(statistics.mean(r["worker_cores"] for r in runs), 2),
+            "load_cores": round(statistics.mean(r["load_cores"] for r in runs), 2),
             "other_cores": round(statistics.mean(r["other_cores"] for r in runs), 2),
             "memory": memory[n]}
     one = result["load"]["workers_1"]["requests_per_s"]
@@ -631,6 +636,8 @@ def table(result: dict[str, Any]) -> str:
         ("2 workers / 1 worker", f"{load['scaling']:.2f}x", f">= {t['scaling_2_workers']['target']:g}x: {mark('scaling_2_workers')}"),
         ("  cores used by the workers, 1 / 2 workers",
          f"{load['workers_1']['worker_cores']:.2f} / {load['workers_2']['worker_cores']:.2f}", ""),
+        ("  cores used by locust, 1 / 2 workers",
+         f"{load['workers_1']['load_cores']:.2f} / {load['workers_2']['load_cores']:.2f}", ""),
         ("  cores used by other processes meanwhile",
          f"{load['workers_1']['other_cores']:.2f} / {load['workers_2']['other_cores']:.2f}", ""),
         ("  requests per core used, 1 / 2 workers",
