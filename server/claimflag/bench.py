@@ -482,8 +482,8 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
     result = {"requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
               "requests_per_s": round(float(total["Requests/s"]), 2),
               "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
-              # Cores used during the phase: by the workers, and by every other
-              # process on the machine (not the workers, not locust).
+              # Cores used during the phase: by the workers, by locust, and by
+              # every other process on the machine.
               "worker_cores": round(ours / wall, 2),
               "load_cores": round(locust / wall, 2),
               "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2)}
