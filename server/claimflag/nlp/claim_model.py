@@ -7,6 +7,12 @@ probability that the sentence is a check-worthy claim),
 ``tokenizer.json`` and ``meta.json`` (version, threshold, max_length). It is
 written by ``claimflag train claims``; see ``REPORT.md`` beside it.
 
+A cascade: when ``meta.json`` has a ``second_stage`` (``file``, ``band``),
+a sentence that ``model.onnx`` scores in the band ``[lo, hi)`` gets the score
+of that second, larger model instead (same tokenizer, inputs and output).
+Pages put most sentences far from the threshold, so the larger model looks
+again at the few that are close to it.
+
 Only onnxruntime, tokenizers and numpy are needed here: no torch.
 
 Processes and threads: ``load`` reads the small files only; the
@@ -53,9 +59,12 @@ class ClaimModel:
         self.threshold: float = float(meta["threshold"])
         self.max_length: int = int(meta["max_length"])
         self.threads = threads
+        second = meta.get("second_stage")
+        self.files = ("model.onnx",) + ((second["file"],) if second else ())
+        self.band: tuple[float, float] | None = tuple(second["band"]) if second else None
         self._tokenizer = tokenizer
         self._lock = threading.Lock()
-        self._session: "ort.InferenceSession | None" = None
+        self._sessions: "tuple[ort.InferenceSession, ...] | None" = None
         self._pid: int | None = None
 
     @classmethod
@@ -66,17 +75,20 @@ class ClaimModel:
         tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         tokenizer.no_padding()
         tokenizer.enable_truncation(max_length=int(meta["max_length"]))
-        if not (model_dir / "model.onnx").is_file():
-            raise FileNotFoundError(model_dir / "model.onnx")
-        return cls(model_dir, meta, tokenizer, threads=threads)
+        model = cls(model_dir, meta, tokenizer, threads=threads)
+        for name in model.files:
+            if not (model_dir / name).is_file():
+                raise FileNotFoundError(model_dir / name)
+        return model
 
-    def _get_session(self) -> "ort.InferenceSession":
+    def _get_sessions(self) -> "tuple[ort.InferenceSession, ...]":
+        """One session per file (the first stage, then the second if any)."""
         pid = os.getpid()
-        session = self._session
-        if session is not None and self._pid == pid:
-            return session
+        sessions = self._sessions
+        if sessions is not None and self._pid == pid:
+            return sessions
         with self._lock:
-            if self._session is None or self._pid != pid:
+            if self._sessions is None or self._pid != pid:
                 # Imported here, in the process that runs the model: a process
                 # that has imported onnxruntime and then forks (gunicorn's
                 # preloading master) leaves children that hang or abort at exit.
@@ -86,26 +98,33 @@ class ClaimModel:
                 options.intra_op_num_threads = self.threads
                 options.inter_op_num_threads = 1
                 options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                self._session = ort.InferenceSession(
-                    str(self.model_dir / "model.onnx"), options,
-                    providers=["CPUExecutionProvider"])
+                self._sessions = tuple(
+                    ort.InferenceSession(str(self.model_dir / name), options,
+                                         providers=["CPUExecutionProvider"])
+                    for name in self.files)
                 self._pid = pid
-            return self._session
+            return self._sessions
 
     def predict(self, texts: Sequence[str]) -> list[float]:
         """Positive-class probability for each text, in the order given."""
         if not texts:
             return []
-        session = self._get_session()
+        sessions = self._get_sessions()
         # encode() one at a time: no rayon thread pool, so nothing to break on fork.
         scored: dict[tuple[int, ...], float] = {}
         scores = []
         for text in texts:
             ids = tuple(self._tokenizer.encode(text).ids)
             if ids not in scored:
-                input_ids = np.array([ids], dtype=np.int64)
-                (out,) = session.run(["score"], {"input_ids": input_ids,
-                                                 "attention_mask": np.ones_like(input_ids)})
-                scored[ids] = float(out.reshape(-1)[0])
+                score = _run(sessions[0], ids)
+                if self.band is not None and self.band[0] <= score < self.band[1]:
+                    score = _run(sessions[1], ids)
+                scored[ids] = score
             scores.append(scored[ids])
         return scores
+
+
+def _run(session: "ort.InferenceSession", ids: tuple[int, ...]) -> float:
+    input_ids = np.array([ids], dtype=np.int64)
+    (out,) = session.run(["score"], {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
+    return float(out.reshape(-1)[0])

