@@ -172,6 +172,12 @@ def sample_pages() -> list[list[str]]:
     return []
 
 
+def bench_pages(plan: Plan, samples: list[list[str]] | None = None) -> list[list[str]]:
+    """The pages a run measures: the real ones, then the plan's generated ones."""
+    samples = sample_pages() if samples is None else samples
+    return samples + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
+
+
 def unique_copy(page: list[str], tag: int) -> list[str]:
     """The page with a number unique to (tag, block) added to every block."""
     return [f"{text} [{tag}.{i}]" for i, text in enumerate(page)]
@@ -526,7 +532,7 @@ def run(quick: bool = False, redis_url: str | None = None,
     started = time.perf_counter()
     load_before = os.getloadavg()
     samples = sample_pages()
-    pages = samples + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
+    pages = bench_pages(plan, samples)
     log(f"pages: {len(samples)} sample, {plan.generated_pages} generated; "
         f"{sum(map(words, pages)):,} words")
     result: dict[str, Any] = {

