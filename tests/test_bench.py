@@ -33,6 +33,17 @@ def test_percentile():
     assert bench.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95) == pytest.approx(9.55)
 
 
+def test_cpu_model_says_which_int8_instructions_the_cpu_has():
+    cpu = bench.cpu_model()
+    assert cpu["model"] and cpu["model"] != "unknown"
+    proc = Path("/proc/cpuinfo")
+    if proc.exists():        # Linux: the kernel's own list of the CPU's flags
+        flags = set(next(line for line in proc.read_text().splitlines()
+                         if line.startswith("flags")).split(":", 1)[1].split())
+        assert cpu["avx512_vnni"] == ("avx512_vnni" in flags)
+        assert cpu["avx2"] == ("avx2" in flags)
+
+
 @pytest.mark.slow
 def test_quick_bench_writes_every_figure(tmp_path, redis_url):
     # The bench extra must be installed (tests/run does). Never import locust
@@ -43,6 +54,7 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "analysis / baseline" in done.stdout
+    assert "VNNI" in done.stdout                                   # which CPU made the figures
     result = json.loads(out.read_text())
 
     a = result["analysis"]
