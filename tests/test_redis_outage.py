@@ -115,3 +115,35 @@ def test_a_redis_that_never_answers_is_not_waited_on(tmp_path):
         assert client.post("/v1/analyze", json=body).status_code == 200
         assert _error(client.get("/v1/settings", headers=bearer("A" * 43)), 503)["code"] == "unavailable"
     assert time.monotonic() - started < 2.0
+
+
+def test_one_slow_reply_fails_one_request_but_two_open_the_window(redis_process, tmp_path):
+    # CLIENT PAUSE holds every other client's commands, as a saturated or
+    # stalled Redis would: the app's call times out although Redis is up.
+    import redis
+
+    # Rate limits off: only the settings store's own calls meet the pause.
+    app = create_app({"REDIS_URL": redis_process.url, "DATA_DIR": str(tmp_path),
+                      "REDIS_SOCKET_TIMEOUT": 0.2, "REDIS_RETRY_AFTER": 30,
+                      "RATE_LIMIT_ENABLED": False})
+    client = app.test_client()
+    auth = bearer(new_token(client))
+    assert client.put("/v1/settings/example.com", json={"kinds": ["claim"]}, headers=auth).status_code == 200
+    direct = redis.Redis.from_url(redis_process.url)
+
+    direct.execute_command("CLIENT", "PAUSE", 600)
+    assert _error(client.get("/v1/settings", headers=auth), 503)["code"] == "unavailable"
+    time.sleep(0.7)
+    # One timeout opened no 30 s window: the next request reads Redis again.
+    assert client.get("/v1/settings", headers=auth).status_code == 200
+
+    direct.execute_command("CLIENT", "PAUSE", 900)
+    for _ in range(2):
+        assert _error(client.get("/v1/settings", headers=auth), 503)["code"] == "unavailable"
+    time.sleep(1.0)
+    # Two in a row did: Redis answers again, but the window keeps it skipped.
+    started = time.monotonic()
+    assert _error(client.get("/v1/settings", headers=auth), 503)["code"] == "unavailable"
+    assert time.monotonic() - started < 0.1
+    direct.close()
+    app.extensions["claimflag.redis"].client.close()

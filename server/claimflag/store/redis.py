@@ -37,17 +37,31 @@ class RedisStore:
         self.retry_after = retry_after
         self.description = description
         self._down_until = 0.0
+        self._last_timeout = float("-inf")
         self._lock = threading.Lock()
 
     def available(self) -> bool:
         return time.monotonic() >= self._down_until
 
     def failed(self, err: Exception) -> None:
-        """Records an outage; logged once per backoff window."""
+        """Records a failed call; an outage is logged once per backoff window.
+
+        A refused or broken connection opens the backoff window at once. A
+        timeout opens it only when another timeout came less than a window
+        before: on a saturated host a healthy Redis can be slow to answer
+        once, and a window for that would turn every site's settings off for
+        seconds. A Redis that has stopped answering costs two timeouts a window
+        instead of one."""
+        now = time.monotonic()
         with self._lock:
-            first = self.available()
-            self._down_until = time.monotonic() + self.retry_after
-        if first:
+            timeout = isinstance(err, redis.TimeoutError)
+            lone_timeout = timeout and now - self._last_timeout >= self.retry_after
+            if timeout:
+                self._last_timeout = now
+            opens = not lone_timeout and self.available()
+            if not lone_timeout:
+                self._down_until = now + self.retry_after
+        if opens:
             log.warning("redis unavailable (%s); retrying in %.0fs", type(err).__name__, self.retry_after)
         from ..metrics import REDIS_ERRORS
         REDIS_ERRORS.inc()
