@@ -3,11 +3,10 @@
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
-import numpy as np
 import onnxruntime as ort
 import pytest
 
-from claimflag.nlp.claim_model import ClaimModel
+from claimflag.nlp.claim_model import ClaimModel, _run
 
 CLAIMS = [
     "The unemployment rate fell from 7.2 percent in 2019 to 4.1 percent last year.",
@@ -88,14 +87,9 @@ BORDERLINE = [
 
 
 def _stage_scores(model, path, texts):
-    """Scores of one stage's file, run by onnxruntime directly."""
+    """Scores of one stage's file alone, in a session of the test's own."""
     session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    scores = []
-    for text in texts:
-        ids = np.array([model._tokenizer.encode(text).ids], dtype=np.int64)
-        (out,) = session.run(["score"], {"input_ids": ids, "attention_mask": np.ones_like(ids)})
-        scores.append(float(out.reshape(-1)[0]))
-    return scores
+    return [_run(session, tuple(model._tokenizer.encode(text).ids)) for text in texts]
 
 
 def test_the_second_stage_rescores_the_sentences_in_the_band_and_only_those(model):
