@@ -1,8 +1,8 @@
 """The trained claim scorer: a distilled MiniLM run with onnxruntime.
 
 The model directory (by default ``claimflag/models/claims`` in the package)
-holds ``model.onnx`` (int8, with onnxruntime's fused transformer kernels;
-inputs ``input_ids`` and ``attention_mask``, output ``score``, the
+holds ``model.onnx`` (int8, with onnxruntime's fused attention and GELU
+kernels; inputs ``input_ids`` and ``attention_mask``, output ``score``, the
 probability that the sentence is a check-worthy claim),
 ``tokenizer.json`` and ``meta.json`` (version, threshold, max_length). It is
 written by ``claimflag train claims``; see ``REPORT.md`` beside it.
@@ -89,19 +89,9 @@ class ClaimModel:
             return sessions
         with self._lock:
             if self._sessions is None or self._pid != pid:
-                # Imported here, in the process that runs the model: a process
-                # that has imported onnxruntime and then forks (gunicorn's
-                # preloading master) leaves children that hang or abort at exit.
-                import onnxruntime as ort
-
-                options = ort.SessionOptions()
-                options.intra_op_num_threads = self.threads
-                options.inter_op_num_threads = 1
-                options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-                self._sessions = tuple(
-                    ort.InferenceSession(str(self.model_dir / name), options,
-                                         providers=["CPUExecutionProvider"])
-                    for name in self.files)
+                options = session_options(self.threads)
+                self._sessions = tuple(open_session(self.model_dir / name, options)
+                                       for name in self.files)
                 self._pid = pid
             return self._sessions
 
@@ -122,6 +112,31 @@ class ClaimModel:
                 scored[ids] = score
             scores.append(scored[ids])
         return scores
+
+
+def session_options(threads: int = 1) -> "ort.SessionOptions":
+    """The options ``predict`` runs the model's files with."""
+    # Imported here, in the process that runs the model: a process that has
+    # imported onnxruntime and then forks (gunicorn's preloading master)
+    # leaves children that hang or abort at exit.
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    return options
+
+
+def open_session(path: Path, options: "ort.SessionOptions") -> "ort.InferenceSession":
+    """A session for one of the model's files."""
+    import onnxruntime as ort
+
+    # The files keep the residual Add and LayerNormalization apart;
+    # onnxruntime would fuse them into SkipLayerNormalization, whose CPU
+    # kernel is about three times slower (REPORT.md) and rounds differently.
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"],
+                                disabled_optimizers=["SkipLayerNormFusion"])
 
 
 def in_band(score: float, band: tuple[float, float]) -> bool:
