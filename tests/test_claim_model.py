@@ -3,6 +3,7 @@
 import json
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
@@ -115,7 +116,7 @@ def test_each_stage_runs_its_layer_norms_unfused(model, tmp_path, stage):
     options.profile_file_prefix = str(tmp_path / "profile")
     session = open_session(model.model_dir / model.files[stage], options)
     _run(session, tuple(model._tokenizer.encode(CLAIMS[0]).ids))
-    events = json.loads(open(session.end_profiling(), encoding="utf-8").read())
+    events = json.loads(Path(session.end_profiling()).read_text(encoding="utf-8"))
     ops = {e["args"]["op_name"] for e in events if e.get("cat") == "Node"}
     assert "LayerNormalization" in ops and "QAttention" in ops
     assert "SkipLayerNormalization" not in ops

@@ -641,10 +641,13 @@ def render_report(meta: dict[str, Any]) -> str:
               if s.get("distill_hidden") else "")
            + ". It is "
            if s["student_layers"] else "it is the model shipped, ")
-        + "exported to ONNX, " + ("fused (onnxruntime transformer optimizer), " if s["fuse"] else "")
+        + "exported to ONNX, " + ("fused (onnxruntime transformer optimizer; the residual Add and "
+                                  "LayerNormalization kept apart), " if s["fuse"] else "")
         + "with weights quantised to int8 (onnxruntime dynamic quantisation). Runs with "
         "onnxruntime + tokenizers only (`claimflag.nlp.claim_model.ClaimModel`).",
         "Written by `claimflag train claims` (`claimflag.training.claims.train_claims`).",
+        *([f"The weights are those of `{meta['derived']['from']}`: {meta['derived']['change']} "
+           f"({meta['derived']['at']})."] if "derived" in meta else []),
         "",
         f"**Threshold {meta['threshold']:.4f}**: {meta['threshold_rule']}.",
         "",
