@@ -58,3 +58,42 @@ def test_long_page_is_analysed_without_long_tasks(browser, service_url, long_pag
     browser.shot(page, "long-page")
     assert [e for e in browser.errors if "favicon" not in e] == []
     wait_status(page, "ready")
+
+
+# How many claim ranges are drawn, and how many of them start more than
+# `reach` viewport heights above or below the viewport.
+DRAWN = """reach => {
+    const h = CSS.highlights.get('claimflag-claim');
+    const ranges = h ? [...h] : [];
+    const far = ranges.filter(r => {
+        const box = r.startContainer.parentElement.getBoundingClientRect();
+        return box.bottom < -reach * innerHeight || box.top > (1 + reach) * innerHeight;
+    });
+    return {drawn: ranges.length, far: far.length};
+}"""
+# highlighter.js NEAR_VIEWPORTS, with one more viewport for the observer's
+# rounding and the scroll in flight.
+REACH = 3
+
+
+def test_long_page_draws_only_the_flags_near_the_viewport_and_the_rest_on_scroll(
+        browser, service_url, long_page_url):
+    browser.configure(service_url)
+    page = browser.open(long_page_url)
+    flags = hooks(page)["claims"]
+    top = page.evaluate(DRAWN, REACH)
+    # The page holds hundreds of flags; the highlights hold the few near the top.
+    assert 0 < top["drawn"] < flags / 3, (top, flags)
+    assert top["far"] == 0
+    page.evaluate("window.topRanges = new Set(CSS.highlights.get('claimflag-claim'))")
+    page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+    # Those go, the flags near the bottom come.
+    page.wait_for_function("""() => {
+        const now = [...(CSS.highlights.get('claimflag-claim') ?? [])];
+        return now.length > 0 && now.every(r => !window.topRanges.has(r));
+    }""")
+    bottom = page.evaluate(DRAWN, REACH)
+    assert bottom["far"] == 0 and bottom["drawn"] < flags / 3, (bottom, flags)
+    # The flags themselves did not change: the hooks count the same.
+    assert hooks(page)["claims"] == flags
+    browser.shot(page, "long-page-bottom")

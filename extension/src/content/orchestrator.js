@@ -6,7 +6,7 @@
 // Collecting and anchoring run in time slices (slicer.js) that yield to the
 // event loop, so a long page never blocks the main thread for long; drawing is
 // one cheap pass (only flags that changed are added to or removed from the
-// highlights).
+// highlights, which hold only the flags near the viewport).
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
