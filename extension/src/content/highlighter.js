@@ -68,7 +68,6 @@ class ApiHighlighter {
     this.byElement = new Map(); // element → Set of its items
     this.elementOf = new Map(); // item → the element it is tracked under
     this.near = new Set(); // elements near the viewport
-    this.drawn = new Set(); // items in the highlights now
     const margin = `${NEAR_VIEWPORTS * 100}% 0px`;
     this.observer = typeof win.IntersectionObserver === 'function'
       ? new win.IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: margin })
@@ -137,14 +136,13 @@ class ApiHighlighter {
     this.register();
   }
 
+  // A Highlight is a set of ranges: adding one twice or deleting one that
+  // is not there changes nothing.
   draw(item) {
-    if (this.drawn.has(item)) return;
-    this.drawn.add(item);
     this.highlights[item.kind]?.h.add(item.range);
   }
 
   undraw(item) {
-    if (!this.drawn.delete(item)) return;
     this.highlights[item.kind]?.h.delete(item.range);
   }
 
@@ -196,7 +194,6 @@ class ApiHighlighter {
     this.byElement.clear();
     this.elementOf.clear();
     this.near.clear();
-    this.drawn.clear();
     for (const { h } of Object.values(this.highlights)) h.clear();
     this.register();
   }
