@@ -77,4 +77,10 @@ def test_quick_bench_writes_every_figure(tmp_path, redis_url):
     assert set(result["targets"]) == {"analysis_floor", "analysis_ratio", "cached_speedup",
                                       "scaling_2_workers", "rss_mb_per_worker"}
     assert a["sample_pages_ratio"] > 0
+    # The parts are the analysis, timed again piece by piece in the same rounds.
+    parts = a["parts_seconds"]
+    assert set(parts) == {"segmentation", "claim_model", "note_pass"} and min(parts.values()) > 0
+    assert 0.5 < sum(parts.values()) / a["ours_seconds"] < 2
+    assert a["ratio_with_free_claim_model"] == pytest.approx(
+        a["baseline_seconds"] / (parts["segmentation"] + parts["note_pass"]), rel=0.01)
     assert all(isinstance(t["met"], bool) for t in result["targets"].values())

@@ -5,8 +5,10 @@ the machine may be shared and absolute timings drift:
 
 1. *Analysis*: words per second of ``Analyzer.analyze`` on fresh blocks (no
    cache) against the full ``en_core_web_sm`` pipeline run with ``nlp.pipe``
-   over the same blocks; the two alternate round by round, and the ratio is
-   of the summed times.
+   over the same blocks; the two alternate page by page, and the ratio is
+   of the summed times. The analysis's parts (segmentation, claim model, note
+   pass) are timed again in the same rounds, which says how far the analysis
+   could get if the claim model cost nothing.
 2. *Latency*: p50/p95 per page over HTTP against gunicorn
    (``server/gunicorn.conf.py``, one worker): cold (every block new to the
    cache) and cached (the same page again).
@@ -197,7 +199,8 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
     The baseline is ``en_core_web_sm`` as spaCy loads it. The analysis runs
     its networks on numpy's BLAS (``pipeline.load_pipeline``), so the same
     baseline on numpy's BLAS is timed too: the ratio to it is what the
-    analysis's own design gains."""
+    analysis's own design gains. The analysis's parts are timed in the same
+    rounds (see ``time_parts``)."""
     import spacy
 
     from .config import Config
@@ -212,8 +215,10 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
             "ours": lambda page: [analyzer.analyze(page_blocks(page))]}
     for run in runs.values():  # warm up (the ONNX session is made on the first call)
         list(run(pages[0][:3]))
+    sentences = [sentence_texts(analyzer, page) for page in pages]
     seconds = dict.fromkeys(runs, 0.0)
     sample_seconds = dict.fromkeys(runs, 0.0)
+    parts = dict.fromkeys(PARTS, 0.0)
     total_words = 0
     for r in range(rounds):
         for k, page in enumerate(pages):
@@ -224,21 +229,57 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
                 seconds[name] += took
                 if k < samples:
                     sample_seconds[name] += took
+            for name, took in time_parts(analyzer, page_blocks(page), sentences[k]).items():
+                parts[name] += took
             total_words += words(page)
         log(f"  analysis round {r + 1}/{rounds}: ours {total_words / seconds['ours']:,.0f} words/s, "
             f"baseline {total_words / seconds['baseline']:,.0f} words/s "
             f"(on numpy's BLAS {total_words / seconds['baseline_numpy']:,.0f})")
-    ours = seconds["ours"]
+    ours, baseline = seconds["ours"], seconds["baseline"]
     return {"words": total_words, "rounds": rounds, "pages": len(pages),
-            "ours_seconds": round(ours, 3), "baseline_seconds": round(seconds["baseline"], 3),
+            "ours_seconds": round(ours, 3), "baseline_seconds": round(baseline, 3),
             "baseline_numpy_seconds": round(seconds["baseline_numpy"], 3),
             "ours_words_per_s": round(total_words / ours, 1),
-            "baseline_words_per_s": round(total_words / seconds["baseline"], 1),
+            "baseline_words_per_s": round(total_words / baseline, 1),
             "baseline_numpy_words_per_s": round(total_words / seconds["baseline_numpy"], 1),
-            "ratio": round(seconds["baseline"] / ours, 3),
+            "ratio": round(baseline / ours, 3),
             "ratio_numpy_baseline": round(seconds["baseline_numpy"] / ours, 3),
             "sample_pages_ratio": (round(sample_seconds["baseline"] / sample_seconds["ours"], 3)
-                                   if samples else None)}
+                                   if samples else None),
+            "parts_seconds": {name: round(v, 3) for name, v in parts.items()},
+            "parts_share_of_baseline": {name: round(v / baseline, 3) for name, v in parts.items()},
+            # What the analysis could reach if scoring sentences cost nothing.
+            "ratio_with_free_claim_model": round(
+                baseline / (parts["segmentation"] + parts["note_pass"]), 3)}
+
+
+# The analysis in three parts: spaCy segmenting the blocks and the
+# disclosure finder reading them; the claim model scoring every sentence; the
+# annotator typing and noting the candidates.
+PARTS = ("segmentation", "claim_model", "note_pass")
+
+
+def sentence_texts(analyzer, page: list[str]) -> list[str]:
+    """The texts the claim scorer gives the claim model for ``page``."""
+    from .nlp.claims import sentence_text
+
+    with analyzer.segmenter.select_pipes(disable=["claimflag_claim_scorer"]):
+        return [sentence_text(s) for doc in analyzer.segmenter.pipe(page) for s in doc.sents]
+
+
+def time_parts(analyzer, blocks, sentences: list[str]) -> dict[str, float]:
+    """Seconds of each of ``PARTS`` on one page. The claim model is timed
+    alone on the page's sentences; the first pass less that is segmentation."""
+    started = time.perf_counter()
+    results, candidates = analyzer.first_pass(blocks)
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    analyzer.claim_model.predict(sentences)
+    claims = time.perf_counter() - started
+    started = time.perf_counter()
+    analyzer.note_pass(blocks, candidates, results)
+    notes = time.perf_counter() - started
+    return {"segmentation": first - claims, "claim_model": claims, "note_pass": notes}
 
 
 # ------------------------------------------------------------ 2. servers
@@ -651,6 +692,10 @@ def table(result: dict[str, Any]) -> str:
           if a.get("sample_pages_ratio") else []),
         ("  baseline on numpy's BLAS, words/s; analysis / it",
          f"{a['baseline_numpy_words_per_s']:,.0f}; {a['ratio_numpy_baseline']:.2f}x", ""),
+        ("  its parts, as shares of the baseline's time:", "", ""),
+        ("    segmentation / claim model / note pass",
+         " / ".join(f"{a['parts_share_of_baseline'][name]:.0%}" for name in PARTS), ""),
+        ("  analysis / baseline if the claim model cost nothing", f"{a['ratio_with_free_claim_model']:.2f}x", ""),
         (f"page latency cold, p50 / p95 ({h['blocks_per_page']:g} blocks)",
          f"{h['cold_p50_ms']:,.0f} / {h['cold_p95_ms']:,.0f} ms", ""),
         ("page latency cached, p50 / p95", f"{h['cached_p50_ms']:,.1f} / {h['cached_p95_ms']:,.1f} ms", ""),

@@ -16,7 +16,7 @@ Two components, in the two pipelines of ``pipeline.py``:
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 
 class ClaimScorer:
@@ -33,10 +33,15 @@ class ClaimScorer:
         # One model call for the sentences of a whole batch of blocks.
         batch = list(docs)
         sents = [list(doc.sents) for doc in batch]
-        texts = [s.text.strip() for group in sents for s in group]
+        texts = [sentence_text(s) for group in sents for s in group]
         scores = iter(self.model.predict(texts))
         for doc, group in zip(batch, sents):
             doc._.claim_scores = [next(scores) for _ in group]
             # Kept so readers of the scores need not walk doc.sents again.
             doc._.claim_sentences = [(s.start_char, s.end_char) for s in group]
             yield doc
+
+
+def sentence_text(sent: Span) -> str:
+    """What the model scores of a sentence."""
+    return sent.text.strip()

@@ -48,6 +48,15 @@ class Block:
 PAGE_EDGE_BLOCKS = 3
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence the claim model scored at least the floor."""
+    block: int      # index of its block
+    start: int      # code-point range in the block's text
+    end: int
+    score: float
+
+
 def page_blocks(texts: list[str]) -> list[Block]:
     """A page's blocks, each knowing whether it is among its first or last
     ``PAGE_EDGE_BLOCKS`` (where disclaimers and bylines stand)."""
@@ -90,7 +99,7 @@ class Analyzer:
         # One vocabulary for both: the same model's lexemes and strings, held once.
         self.annotator = load_annotator(model_name, vocab=self.segmenter.vocab)
         self.batch_size = batch_size
-        claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
+        self.claim_model = claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
         self.claim_threshold = claim_model.threshold if claim_threshold is None else claim_threshold
         # Candidates below the threshold are kept down to the floor, so a
         # reader's sensitivity setting can show more without re-analysis.
@@ -117,13 +126,26 @@ class Analyzer:
             self._lock.release()
 
     def _analyze(self, blocks: list[Block]) -> list[list[Flag]]:
+        results, candidates = self.first_pass(blocks)
+        self.note_pass(blocks, candidates, results)
+        for flags in results:
+            flags.sort(key=lambda f: f.start)
+        return results
+
+    # ``analyze`` is these two passes under the analysis lock; they are apart
+    # so that ``claimflag bench`` can time each.
+
+    def first_pass(self, blocks: list[Block]) -> tuple[list[list[Flag]], list[Candidate]]:
+        """Every block segmented, its disclosures flagged and its sentences
+        scored: the disclosure flags per block, and the candidate claims
+        (scored at least the floor, not inside a disclosure)."""
         docs = []
         for block in blocks:
             doc = self.segmenter.make_doc(block.text)
             doc._.page_edge = block.page_edge
             docs.append(doc)
         results: list[list[Flag]] = []
-        candidates = []  # (block index, sentence start, end, score)
+        candidates: list[Candidate] = []
         for i, doc in enumerate(self.segmenter.pipe(docs, batch_size=self.batch_size)):
             flags = list(doc._.disclosure_flags or [])
             taken = [(f.start, f.end) for f in flags]
@@ -133,18 +155,20 @@ class Analyzer:
                 start, end = strip_span(text, sent_start, sent_end)
                 if end > start and score >= self.claim_floor and \
                         not any(s < end and start < e for s, e in taken):
-                    candidates.append((i, start, end, score))
+                    candidates.append(Candidate(i, start, end, score))
             results.append(flags)
-        texts = (blocks[i].text[s:e] for i, s, e, _ in candidates)
-        for (i, start, end, score), sent_doc in zip(
-                candidates, self.annotator.pipe(texts, batch_size=self.batch_size)):
+        return results, candidates
+
+    def note_pass(self, blocks: list[Block], candidates: list[Candidate],
+                  results: list[list[Flag]]) -> None:
+        """Each candidate typed and noted by the annotator, and added to its
+        block's flags unless the annotator finds it furniture or opinion."""
+        texts = (blocks[c.block].text[c.start:c.end] for c in candidates)
+        for c, sent_doc in zip(candidates, self.annotator.pipe(texts, batch_size=self.batch_size)):
             evidence = sent_doc._.claim_evidence
             if evidence is not None:
-                results[i].append(Flag(start, end, "claim", evidence.type, float(score),
-                                       evidence.label, evidence.note.shifted(start)))
-        for flags in results:
-            flags.sort(key=lambda f: f.start)
-        return results
+                results[c.block].append(Flag(c.start, c.end, "claim", evidence.type, float(c.score),
+                                             evidence.label, evidence.note.shifted(c.start)))
 
 
 def _fingerprint(version: str) -> str:
