@@ -592,12 +592,12 @@ def _add_second_stage(teacher: MeanPoolClassifier, cfg: ClaimsConfig, work: Path
     ``second_stage`` and the teacher's file."""
     from . import second_stage
 
-    if cfg.activations == "static":
-        teacher_file = work / "0.static.int8.onnx"
+    kind = "static" if cfg.activations == "static" else "fused"
+    teacher_file = work / f"0.{kind}.int8.onnx"
+    if kind == "static":
         _quantize_static(work / "0.fp32.onnx", teacher_file, calibration, cfg.per_channel)
     else:
         _fuse(work / "0.fp32.onnx", work / "0.fused.onnx", teacher)
-        teacher_file = work / "0.fused.int8.onnx"
         _quantize(work / "0.fused.onnx", teacher_file, cfg.per_channel)
     meta = json.loads((student_dir / "meta.json").read_text(encoding="utf-8"))
 
@@ -615,7 +615,6 @@ def _add_second_stage(teacher: MeanPoolClassifier, cfg: ClaimsConfig, work: Path
     student = ClaimModel.load(student_dir, threads=1)
     alone = trial("teacher", {"model.onnx": teacher_file}, {})
     first, second = scored(student), scored(alone)
-    kind = "static" if cfg.activations == "static" else "fused"
     tuning_scores(f"teacher, ONNX int8, {kind}", second, measure_speed(alone, pooled_texts),
                   teacher_file.stat().st_size / 1e6)
     chosen = second_stage.choose_band([label for _, label in tune_rows[DEV_TEST]], first[DEV_TEST],
