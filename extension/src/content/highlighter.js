@@ -68,6 +68,8 @@ class ApiHighlighter {
     this.byElement = new Map(); // element → Set of its items
     this.elementOf = new Map(); // item → the element it is tracked under
     this.near = new Set(); // elements near the viewport
+    this.passes = 0; // setItems and clear calls so far: a sliced setItems stops when another starts
+    this.drawing = Promise.resolve(); // the newest setItems
     const margin = `${NEAR_VIEWPORTS * 100}% 0px`;
     this.observer = typeof win.IntersectionObserver === 'function'
       ? new win.IntersectionObserver((entries) => this.onIntersect(entries), { rootMargin: margin })
@@ -78,15 +80,35 @@ class ApiHighlighter {
    * Draw exactly `items`. Only the difference is applied (flags that went away
    * are deleted, new ones added), so a redraw after a few new flags on a big
    * page costs a few highlight changes, not a rebuild of all of them.
+   *
+   * With a `slicer`, new flags are taken on in its time slices: a long page's
+   * first answer brings hundreds, each measured and observed, which at 3x CPU
+   * slow-down took one task of 25 to 51 ms (extension/README.md). Resolves
+   * once every flag is tracked. A later call (or clear()) takes over from
+   * wherever this one got to: the difference is always taken against what is
+   * tracked, and the promise then resolves with the later call's.
    */
-  setItems(items) {
-    const next = new Set(items);
-    for (const it of this.items) if (!next.has(it)) this.forget(it);
-    const prev = new Set(this.items);
-    for (const it of items) if (!prev.has(it)) this.track(it);
+  setItems(items, slicer = null) {
+    this.drawing = this.apply(items, ++this.passes, slicer);
+    return this.drawing;
+  }
+
+  async apply(items, pass, slicer) {
     this.items = items.slice();
-    if (this.focused && !this.items.includes(this.focused)) this.focused = null;
+    const next = new Set(items);
+    for (const it of [...this.elementOf.keys()]) if (!next.has(it)) this.forget(it);
+    if (this.focused && !next.has(this.focused)) this.focused = null;
     this.setFocus(this.focused);
+    for (const it of items) {
+      if (this.elementOf.has(it)) continue;
+      if (slicer?.due()) {
+        this.register();
+        await slicer.pause();
+        if (pass !== this.passes) return this.drawing;
+      }
+      this.track(it);
+    }
+    this.register();
   }
 
   track(item) {
@@ -188,6 +210,8 @@ class ApiHighlighter {
   }
 
   clear() {
+    this.passes += 1;
+    this.drawing = Promise.resolve();
     this.items = [];
     this.focused = null;
     this.observer?.disconnect();
@@ -223,7 +247,9 @@ class MarkHighlighter {
 
   /**
    * Wraps only items not wrapped yet and unwraps only items that went away,
-   * so the marks of items that stay (and their ranges) are left alone.
+   * so the marks of items that stay (and their ranges) are left alone. In one
+   * go (no slicer): the segments are wrapped from the document's end
+   * backwards, which needs all of them at once.
    */
   setItems(items) {
     const keep = new Set(items);

@@ -4,9 +4,9 @@
 // nothing of each other.
 //
 // Collecting and anchoring run in time slices (slicer.js) that yield to the
-// event loop, so a long page never blocks the main thread for long; drawing is
-// one cheap pass (only flags that changed are added to or removed from the
-// highlights, which hold only the flags near the viewport).
+// event loop, so a long page never blocks the main thread for long; so does
+// drawing, where only flags that changed are added to or removed from the
+// highlights (which hold only the flags near the viewport).
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
@@ -281,7 +281,8 @@ export class Orchestrator {
     this.records = this.records.filter((r) => !resent.get(r.element)?.has(r.segment));
     for (const r of anchored) this.records.push(r);
     this.markSent(blocks);
-    this.redraw();
+    await this.redraw(slicer);
+    if (!this.active || generation !== this.generation) return;
     this.setStatus('ready');
   }
 
@@ -307,12 +308,17 @@ export class Orchestrator {
     if (this.records.length !== before) this.redraw();
   }
 
-  redraw() {
+  /**
+   * Draw the records the site's settings show. Many new flags (a long page's
+   * answer, or claims shown again) are taken on in time slices: the returned
+   * promise resolves when they all are.
+   */
+  redraw(slicer = new Slicer({ budgetMs: this.sliceMs })) {
     this.records = this.records.filter(isLive);
     const shown = new Set(filterSpans(this.records.map((r) => r.span), this.site?.doc ?? { enabled: false }));
     const items = this.records.filter((r) => shown.has(r.span)).sort(compareItems);
     this.selfMutating = true;
-    this.hl.setItems(items);
+    const drawn = this.hl.setItems(items, slicer);
     this.observer?.takeRecords();
     this.selfMutating = false;
     this.items = items;
@@ -320,6 +326,7 @@ export class Orchestrator {
     this.stepIndex = Math.min(this.stepIndex, items.length - 1);
     this.setHooks();
     this.report();
+    return drawn;
   }
 
   // ---- hooks and state ------------------------------------------------
