@@ -83,7 +83,7 @@ class ApiHighlighter {
    *
    * With a `slicer`, new flags are taken on in its time slices: a long page's
    * first answer brings hundreds, each measured and observed, which at 3x CPU
-   * slow-down took one task of 25 to 51 ms (extension/README.md). Resolves
+   * slow-down took one task of 25 to 51 ms in one go. Resolves
    * once every flag is tracked. A later call (or clear()) takes over from
    * wherever this one got to: the difference is always taken against what is
    * tracked, and the promise then resolves with the later call's.
