@@ -10,8 +10,6 @@ annotator leaves out: it cost more than the tagger and parser together.
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
@@ -25,7 +23,6 @@ MENTIONS = "claimflag_mentions"                    # the doc.spans key
 _RANK = {label: i for i, label in enumerate(("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"))}
 # Lower-case words inside a name: "Bank of England", "Department for Transport".
 _NAME_JOINERS = {"of", "for", "&", "de", "du", "la", "le", "von", "van", "der", "al"}
-_DATA_FILES = {"patterns": "claim_mentions.jsonl", "cues": "claim_names.jsonl"}
 
 
 class Mentions:
@@ -41,7 +38,7 @@ class Mentions:
     person ("Karin Holm said")."""
 
     def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict],
-                 reporting_lemmas: set[str]):
+                 reporting_lemmas: frozenset[str]):
         self.vocab = vocab
         self.reporting_lemmas = reporting_lemmas
         self.patterns = [(row["label"], row["pattern"]) for row in patterns]
@@ -131,10 +128,3 @@ class Mentions:
         if len(name) > 1 and head.dep_ == "nsubj" and head.head.lemma_.lower() in self.reporting_lemmas:
             return "PERSON"                                 # Karin Holm said
         return "NAME"
-
-
-def default_data() -> dict[str, list[dict]]:
-    """The patterns and cue words shipped in the package's data folder."""
-    folder = resources.files("claimflag.nlp").joinpath("data")
-    return {part: [json.loads(line) for line in folder.joinpath(filename).read_text(
-        encoding="utf-8").splitlines() if line.strip()] for part, filename in _DATA_FILES.items()}

@@ -34,18 +34,16 @@ Patterns are written in a small token notation, one pattern per string
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from .data_files import packaged, read_jsonl, write_jsonl
 from .flags import Flag, Note
 from .matcher_gate import MatcherGate
 from .offsets import strip_span
@@ -175,7 +173,6 @@ NOTES = {
         "Written automatically from data: check the figures against the data source it names.",
 }
 
-_DATA = "data"
 _FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl"}
 # Punctuation a name may contain ("Johnson & Johnson", "Saint-Gobain").
 _NAME_PUNCT = {"&", "-", "'", "’", "+"}
@@ -310,11 +307,11 @@ class DisclosureFinder:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         for part, filename in _FILES.items():
-            _write_jsonl(path / filename, self.patterns[part])
+            write_jsonl(path / filename, self.patterns[part])
 
     def from_disk(self, path, *, exclude=tuple()) -> "DisclosureFinder":
         path = ensure_path(path)
-        self.set_patterns({part: _read_jsonl(path / filename)
+        self.set_patterns({part: read_jsonl(path / filename)
                            for part, filename in _FILES.items()})
         return self
 
@@ -473,19 +470,4 @@ def _sentences(doc: Doc) -> list[Span]:
 
 
 def _default_patterns() -> dict[str, list[dict]]:
-    folder = resources.files("claimflag.nlp").joinpath(_DATA)
-    return {part: _parse_jsonl(folder.joinpath(filename).read_text(encoding="utf-8"))
-            for part, filename in _FILES.items()}
-
-
-def _parse_jsonl(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    return _parse_jsonl(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
-                    encoding="utf-8")
+    return {part: packaged(filename) for part, filename in _FILES.items()}
