@@ -178,6 +178,77 @@ def test_component_round_trips_through_disk(annotator, tmp_path):
     assert loaded(text)._.claim_evidence == annotator(text)._.claim_evidence
 
 
+# The component's data files as shipped, read here by path, not through the
+# code that loads them.
+PACKAGE_DATA = Path(claim_mentions.__file__).parent / "data"
+DATA_FILES = {"words": "claim_words.jsonl", "regexes": "claim_regexes.jsonl",
+              "mentions": "claim_mentions.jsonl", "names": "claim_names.jsonl"}
+
+
+def _shipped() -> dict[str, list[dict]]:
+    found = {}
+    for part, filename in DATA_FILES.items():
+        with open(PACKAGE_DATA / filename, encoding="utf-8") as f:
+            found[part] = [json.loads(line) for line in f if line.strip()]
+    return found
+
+
+def test_initialize_loads_the_word_lists_shipped_in_nlp_data():
+    nlp = spacy.blank("en")
+    evidence = nlp.add_pipe("claimflag_claim_evidence")
+    shipped = _shipped()
+    evidence.initialize(data={**shipped, "words": [
+        {**row, "words": ["nothing"]} if row["kind"] == "evaluative" else row for row in shipped["words"]]})
+    assert evidence.words.evaluative == {"nothing"}
+    nlp.initialize()                                       # back to the shipped data
+    assert evidence.data == shipped
+    words = {row["kind"]: row["words"] for row in shipped["words"]}
+    assert evidence.words.reporting == set(words["reporting_lemma"])
+    assert evidence.words.quote_frame == set(words["reporting_lemma"] + words["quote_frame_lemma"])
+    assert evidence.words.evaluative == set(words["evaluative"])
+    assert [" ".join(marker) for marker in evidence.words.cause_after] == words["cause_after"]
+    furniture = [row for row in shipped["regexes"] if row["kind"] == "furniture"]
+    assert len(evidence.words.furniture_lines) == len(furniture) > 40
+    assert evidence.mentions.patterns == [(row["label"], row["pattern"]) for row in shipped["mentions"]]
+
+
+def test_data_missing_a_list_or_naming_an_unknown_one_is_refused():
+    evidence = spacy.blank("en").add_pipe("claimflag_claim_evidence")
+    shipped = _shipped()
+    without = [row for row in shipped["words"] if row["kind"] != "people_source"]
+    with pytest.raises(ValueError, match="people_source"):
+        evidence.initialize(data={**shipped, "words": without})
+    with pytest.raises(ValueError, match="evaluativ"):
+        evidence.initialize(data={**shipped, "words": shipped["words"] + [
+            {"kind": "evaluativ", "words": ["grand"]}]})
+    with pytest.raises(ValueError, match="fragment 'weekday'"):
+        evidence.initialize(data={**shipped, "regexes": shipped["regexes"] + [
+            {"kind": "furniture", "group": "date", "regex": "^{weekday}$"}]})
+
+
+def test_own_data_is_used_and_survives_a_save_load_round_trip(tmp_path):
+    annotator = load_annotator(Config.SPACY_MODEL)     # its own: its data changes here
+    evidence = annotator.get_pipe("claimflag_claim_evidence")
+    text = "The harbour wall collapsed on Sunday, the council said."
+    assert annotator(text)._.claim_evidence is not None
+    data = {part: list(rows) for part, rows in evidence.data.items()}
+    data["regexes"].append({"kind": "furniture", "group": "test", "regex": r"^the harbour wall\b"})
+    evidence.initialize(data=data)
+    assert annotator(text)._.claim_evidence is None
+
+    annotator.to_disk(tmp_path / "nlp")
+    saved = tmp_path / "nlp" / "claimflag_claim_evidence"
+    assert sorted(p.name for p in saved.iterdir()) == sorted(DATA_FILES.values())
+    lines = (saved / "claim_regexes.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[-1])["regex"] == r"^the harbour wall\b"    # one readable row a line
+    loaded = spacy.load(tmp_path / "nlp")
+    assert loaded.get_pipe("claimflag_claim_evidence").data == data
+    assert loaded(text)._.claim_evidence is None
+
+    evidence.initialize()                               # the shipped data again
+    assert annotator(text)._.claim_evidence is not None
+
+
 def test_veto_precision_and_recall(annotator):
     """The veto's quality on the groups above: every furniture and bare
     opinion line vetoed, no claim vetoed."""
