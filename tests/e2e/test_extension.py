@@ -216,14 +216,14 @@ def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url
     assert browser.settings()["sites"]["127.0.0.1"]["min_score"] == 1.0
 
 
-def test_dynamic_page_new_content_is_analysed(browser, pages_url, service_url):
+def test_dynamic_page_new_content_is_analyzed(browser, pages_url, service_url):
     page = browser.open(f"{pages_url}/dynamic.html")
     # The page adds a story 1.5 s after load (infinite-scroll style).
     page.wait_for_function("document.querySelectorAll('#feed article').length === 2", timeout=5_000)
     page.wait_for_function("""() => [...(CSS.highlights.get('claimflag-claim') ?? [])]
         .some(r => r.toString().includes('25 roads'))""", timeout=5_000)
 
-    # A story added now is analysed within about a second (plus the service's time).
+    # A story added now is analyzed within about a second (plus the service's time).
     n = hooks(page)["claims"]
     started = time.monotonic()
     page.evaluate("addStory()")
@@ -260,15 +260,15 @@ def test_markup_like_text_stays_text_and_runs_nothing(browser, pages_url):
     assert extension_errors(browser) == []
 
 
-def test_click_to_analyse_mode_sends_nothing_until_asked(browser, pages_url, service_url):
-    browser.configure(service_url, clickToAnalyse=True)
+def test_click_to_analyze_mode_sends_nothing_until_asked(browser, pages_url, service_url):
+    browser.configure(service_url, clickToAnalyze=True)
     page = browser.open(f"{pages_url}/article.html", wait_for="disabled")
     page.wait_for_timeout(800)
     h = hooks(page)
-    assert (h["status"], h["reason"], h["claims"]) == ("disabled", "click-to-analyse", 0)
+    assert (h["status"], h["reason"], h["claims"]) == ("disabled", "click-to-analyze", 0)
     popup = browser.popup(browser.tab_id(page))
-    expect(popup.locator("#analyse")).to_be_visible(timeout=5_000)
-    popup.click("#analyse")
+    expect(popup.locator("#analyze")).to_be_visible(timeout=5_000)
+    popup.click("#analyze")
     wait_status(page, "ready")
     assert hooks(page)["claims"] > 0
     assert extension_errors(browser) == []
@@ -311,7 +311,7 @@ def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
     tab = browser.tab_id(page)
     popup = browser.popup(tab)
     expect(popup.locator("#error")).to_contain_text("claimflag serve", timeout=5_000)
-    expect(popup.locator("#analyse")).to_be_visible()
+    expect(popup.locator("#analyze")).to_be_visible()
     page.wait_for_timeout(300)  # the badge is set just after the state report
     assert browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab) == "!"
     # The extension logs nothing at error level for an unreachable service.

@@ -237,17 +237,6 @@ async function handle(msg, sender) {
   }
   const tabId = sender.tab?.id;
   switch (msg.what) {
-    case MSG.SITE_GET: {
-      const settings = await loadSettings();
-      const url = msg.url ?? sender.tab?.url ?? '';
-      let host = '';
-      try {
-        host = new URL(url).hostname;
-      } catch {
-        host = '';
-      }
-      return ok({ site: resolveSite(settings, host), clickToAnalyse: settings.clickToAnalyse });
-    }
     case MSG.ANALYZE:
       if (tabId === undefined) return fail('invalid_request', 'analyze comes from a tab');
       return analyze(tabId, msg);
@@ -266,7 +255,7 @@ async function handle(msg, sender) {
       return ok({
         tab: state,
         site,
-        clickToAnalyse: settings.clickToAnalyse,
+        clickToAnalyze: settings.clickToAnalyze,
         serviceUrl: settings.serviceUrl,
         serviceMinScore: await serviceMinScore(settings),
       });
@@ -307,8 +296,8 @@ async function handle(msg, sender) {
       const token = await ensureToken(settings, { force: true });
       return token ? ok({ token }) : fail('unavailable', 'the service gave no token (POST /v1/installs)');
     }
-    case MSG.TAB_ANALYSE:
-      return ext.sendToTab(msg.tabId, { what: MSG.ANALYSE_NOW });
+    case MSG.TAB_ANALYZE:
+      return ext.sendToTab(msg.tabId, { what: MSG.ANALYZE_NOW });
     case MSG.COMMAND:
       return runCommand(msg.command, msg.tabId);
     default:

@@ -42,14 +42,14 @@ export class Orchestrator {
     this.retries = 0;
     this.retryScheduled = false;
     this.site = null; // {host, source, rule, doc}
-    this.clickToAnalyse = false;
-    this.manual = false; // the user asked to analyse this page (click mode)
+    this.clickToAnalyze = false;
+    this.manual = false; // the user asked to analyze this page (click mode)
     this.requestedKinds = [];
     this.records = []; // {id, kind, span, range} for every anchored span
     this.orphans = 0;
     this.notes = [];
     this.model = '';
-    this.sent = new WeakMap(); // Element → Set of block texts already analysed
+    this.sent = new WeakMap(); // Element → Set of block texts already analyzed
     this.nextId = 0;
     this.generation = 0; // bumped by reset(): answers to older requests are dropped
     this.running = false;
@@ -88,11 +88,11 @@ export class Orchestrator {
     const before = this.site;
     this.serverDisabled = false; // ask again: the server may have been told about the change
     this.site = resolveSite(settings, this.win.location.hostname);
-    this.clickToAnalyse = settings.clickToAnalyse;
+    this.clickToAnalyze = settings.clickToAnalyze;
     const { doc } = this.site;
-    if (!doc.enabled || (this.clickToAnalyse && !this.manual)) {
+    if (!doc.enabled || (this.clickToAnalyze && !this.manual)) {
       this.reset();
-      this.reason = doc.enabled ? 'click-to-analyse' : `off:${this.site.source}`;
+      this.reason = doc.enabled ? 'click-to-analyze' : `off:${this.site.source}`;
       this.setStatus('disabled');
       return;
     }
@@ -120,7 +120,7 @@ export class Orchestrator {
   }
 
   get active() {
-    return Boolean(this.site?.doc.enabled) && (!this.clickToAnalyse || this.manual) && !this.serverDisabled;
+    return Boolean(this.site?.doc.enabled) && (!this.clickToAnalyze || this.manual) && !this.serverDisabled;
   }
 
   // ---- passes ---------------------------------------------------------
@@ -151,7 +151,7 @@ export class Orchestrator {
     return list.filter((r) => !list.some((o) => o !== r && o.contains(r)));
   }
 
-  /** Blocks under `roots` not analysed yet, collected in time slices. */
+  /** Blocks under `roots` not analyzed yet, collected in time slices. */
   async collect(roots, slicer) {
     const blocks = [];
     for (const root of roots) {
@@ -189,7 +189,7 @@ export class Orchestrator {
           if (this.status !== 'ready') this.setStatus('ready');
           continue;
         }
-        await this.analyse(blocks, slicer);
+        await this.analyze(blocks, slicer);
       }
     } finally {
       this.running = false;
@@ -197,7 +197,7 @@ export class Orchestrator {
     }
   }
 
-  async analyse(blocks, slicer = new Slicer({ budgetMs: this.sliceMs })) {
+  async analyze(blocks, slicer = new Slicer({ budgetMs: this.sliceMs })) {
     const kinds = this.site.doc.kinds.slice();
     if (!kinds.length) {
       this.markSent(blocks);
@@ -226,7 +226,7 @@ export class Orchestrator {
       const retryAfter = Number(reply.error?.retryAfter) || 0;
       this.retryScheduled = retryAfter > 0 && this.retries < MAX_RETRIES;
       if (this.retryScheduled) {
-        // Try again after the server's Retry-After; these blocks were not analysed.
+        // Try again after the server's Retry-After; these blocks were not analyzed.
         this.retries += 1;
         setTimeout(() => this.schedule(blocks.map((b) => b.element)), Math.max(1, retryAfter) * 1000);
       }
@@ -407,7 +407,7 @@ export class Orchestrator {
       case MSG.HIGHLIGHTS_TOGGLE:
         this.setVisible(!this.visible);
         return { ok: true, value: this.visible };
-      case MSG.ANALYSE_NOW:
+      case MSG.ANALYZE_NOW:
         this.manual = true;
         this.serverDisabled = false;
         this.errorAt = 0;

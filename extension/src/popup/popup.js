@@ -8,7 +8,7 @@ import { FALLBACK_MIN_SCORE } from '../shared/site-settings.js';
 const $ = (id) => document.getElementById(id);
 
 const STATUS_TEXT = {
-  pending: 'Analysing…',
+  pending: 'Analyzing…',
   ready: 'Ready',
   disabled: 'Off',
   error: 'Service error',
@@ -58,7 +58,7 @@ function render(value) {
 
   let status = tab.status;
   let statusText = STATUS_TEXT[status] ?? status;
-  if (status === 'disabled' && tab.reason === 'click-to-analyse') statusText = 'Waiting for a click';
+  if (status === 'disabled' && tab.reason === 'click-to-analyze') statusText = 'Waiting for a click';
   if (status === 'disabled' && tab.reason === 'off:server') statusText = 'Off (server)';
   if (status === 'error' && tab.error === 'unreachable') statusText = 'Service not running';
   if (status === 'error' && tab.error === 'rate_limited') statusText = 'Rate limited';
@@ -89,9 +89,9 @@ function render(value) {
     ? '(the service’s default)'
     : `(claims scoring ${doc.min_score.toFixed(2)} or more)`;
 
-  const waiting = doc.enabled && (tab.reason === 'click-to-analyse' || status === 'error');
-  $('analyse').hidden = !waiting;
-  $('analyse').textContent = status === 'error' ? 'Try again' : 'Analyse this page';
+  const waiting = doc.enabled && (tab.reason === 'click-to-analyze' || status === 'error');
+  $('analyze').hidden = !waiting;
+  $('analyze').textContent = status === 'error' ? 'Try again' : 'Analyze this page';
   $('toggle-view').textContent = tab.visible === false ? 'Show highlights' : 'Hide highlights';
   $('toggle-view').disabled = !doc.enabled || status === 'disabled';
   if (status === 'error' && tab.error === 'unreachable') {
@@ -141,8 +141,8 @@ function wire() {
     clearTimeout(t);
     t = setTimeout(() => setSite({ min_score: minScore }), 200);
   });
-  $('analyse').addEventListener('click', async () => {
-    const reply = await ext.send({ what: MSG.TAB_ANALYSE, tabId });
+  $('analyze').addEventListener('click', async () => {
+    const reply = await ext.send({ what: MSG.TAB_ANALYZE, tabId });
     if (!reply.ok) showError(reply.error?.message);
   });
   $('toggle-view').addEventListener('click', async () => {

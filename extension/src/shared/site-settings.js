@@ -3,7 +3,7 @@
 // {
 //   serviceUrl: "http://127.0.0.1:8000",
 //   token: "",                       // install token from POST /v1/installs ("" = none)
-//   clickToAnalyse: false,           // true: never send a page until the user asks
+//   clickToAnalyze: false,           // true: never send a page until the user asks
 //   defaults: SiteDoc,               // for sites without their own entry
 //   sites: { [hostname]: SiteDoc },  // per-site entries; "example.com" covers its subdomains
 //   sensitive: [hostname, ...],      // default-off list (mail, banking, health portals)
@@ -54,7 +54,7 @@ export function defaultSettings() {
   return {
     serviceUrl: DEFAULT_SERVICE_URL,
     token: '',
-    clickToAnalyse: false,
+    clickToAnalyze: false,
     defaults: defaultSiteDoc(),
     sites: {},
     sensitive: [...DEFAULT_SENSITIVE],
@@ -98,7 +98,9 @@ export function normalizeSettings(raw) {
   return {
     serviceUrl: normalizeServiceUrl(r.serviceUrl) || d.serviceUrl,
     token: typeof r.token === 'string' ? r.token.trim() : '',
-    clickToAnalyse: typeof r.clickToAnalyse === 'boolean' ? r.clickToAnalyse : d.clickToAnalyse,
+    // (`clickToAnalyse`: the key's spelling before 0.1.0's last change; a reader who chose
+    // click-only must not have pages sent because a key was renamed.)
+    clickToAnalyze: [r.clickToAnalyze, r.clickToAnalyse].find((v) => typeof v === 'boolean') ?? d.clickToAnalyze,
     defaults: normalizeSiteDoc(r.defaults, d.defaults),
     sites,
     sensitive: Array.isArray(r.sensitive)
