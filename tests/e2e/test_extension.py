@@ -57,6 +57,28 @@ def point_on(page, element_id: str, sentence: str) -> tuple[float, float]:
     }""", [element_id, sentence]))
 
 
+def content_script_listeners(browser, page) -> list[str]:
+    """The event listeners the content script has on the page's document and
+    window now, as "target type script" (read with the DevTools protocol in the
+    extension's own JavaScript world, which the page cannot see)."""
+    cdp = browser.ctx.new_cdp_session(page)
+    worlds, scripts = [], {}
+    cdp.on("Runtime.executionContextCreated", lambda e: worlds.append(e["context"]))
+    cdp.on("Debugger.scriptParsed", lambda e: scripts.__setitem__(e["scriptId"], e["url"]))
+    cdp.send("Runtime.enable")
+    cdp.send("Debugger.enable")
+    try:
+        (world,) = [w for w in worlds if w["name"] == "ClaimFlag" and w["auxData"].get("type") == "isolated"]
+        out = []
+        for target in ("document", "window"):
+            obj = cdp.send("Runtime.evaluate", {"expression": target, "contextId": world["id"]})["result"]["objectId"]
+            for listener in cdp.send("DOMDebugger.getEventListeners", {"objectId": obj})["listeners"]:
+                out.append(f"{target} {listener['type']} {scripts.get(listener['scriptId'], '?').rsplit('/', 1)[-1]}")
+        return sorted(out)
+    finally:
+        cdp.detach()
+
+
 def wait_tooltip(page, timeout=5_000):
     page.wait_for_function(f"({TOOLTIP})() !== null", timeout=timeout)
     return page.evaluate(TOOLTIP)
@@ -173,12 +195,17 @@ def test_popup_switch_turns_site_off_and_on(browser, pages_url):
     switch = popup.locator("#site-enabled")
     expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
     assert switch.is_checked()
+    on = ["document keydown pointer.js", "document mousemove pointer.js",
+          "window resize pointer.js", "window scroll pointer.js"]
+    assert content_script_listeners(browser, page) == on
     switch.click()
 
     wait_status(page, "disabled", timeout=5_000)
     h = hooks(page)
     assert (h["claims"], h["disclosures"]) == (0, 0)
     assert page.evaluate("CSS.highlights.size") == 0
+    # Torn down: not one listener of the content script is left on the page.
+    assert content_script_listeners(browser, page) == []
     assert browser.settings()["sites"]["127.0.0.1"]["enabled"] is False
     expect(popup.locator("#status")).to_have_attribute("data-status", "disabled", timeout=5_000)
     browser.shot(page, "site-off")
@@ -192,6 +219,7 @@ def test_popup_switch_turns_site_off_and_on(browser, pages_url):
     switch.click()
     wait_status(page, "ready")
     assert hooks(page)["claims"] > 0
+    assert content_script_listeners(browser, page) == on  # each once: nothing left over from before
     assert extension_errors(browser) == []
 
 
