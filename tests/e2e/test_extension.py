@@ -223,12 +223,29 @@ def test_popup_switch_turns_site_off_and_on(browser, pages_url):
     assert extension_errors(browser) == []
 
 
-def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url):
+def service_settings(service_url: str, token: str, path: str = "") -> dict:
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(f"{service_url}/v1/settings{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)
+
+
+def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url, service_url):
     page = browser.open(f"{pages_url}/sponsored.html")
     before = hooks(page)
     assert before["disclosures"] > 0
     popup = browser.popup(browser.tab_id(page))
     expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
+    # The slider starts at the service's own threshold for this site, which is the model's.
+    token = browser.settings()["token"]
+    threshold = service_settings(service_url, token, "/127.0.0.1")["effective"]["min_score"]
+    assert threshold == service_settings(service_url, token)["limits"]["min_score_default"]
+    slider = popup.locator("#sensitivity")
+    expect(slider).to_have_value(str(round((1 - threshold) * 100)), timeout=5_000)
+    expect(slider).to_be_enabled()
+    expect(popup.locator("#sensitivity-out")).to_contain_text(f"default: claims scoring {threshold:.2f}")
     popup.locator("#kind-disclosure").uncheck()
     page.wait_for_function("document.documentElement.dataset.claimflagDisclosures === '0'", timeout=5_000)
     assert page.evaluate(HIGHLIGHTED, "claimflag-disclosure") == []
@@ -340,6 +357,11 @@ def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
     popup = browser.popup(tab)
     expect(popup.locator("#error")).to_contain_text("claimflag serve", timeout=5_000)
     expect(popup.locator("#analyze")).to_be_visible()
+    # The service's threshold is unknown: the slider says so and has no position, none made up.
+    expect(popup.locator("#sensitivity-out")).to_contain_text("did not say", timeout=5_000)
+    expect(popup.locator("#sensitivity")).to_be_disabled()
+    expect(popup.locator("#sensitivity")).to_have_attribute("data-unknown", "")
+    browser.shot(popup, "popup-service-down")
     page.wait_for_timeout(300)  # the badge is set just after the state report
     assert browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab) == "!"
     # The extension logs nothing at error level for an unreachable service.

@@ -3,7 +3,7 @@
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
-import { FALLBACK_MIN_SCORE } from '../shared/site-settings.js';
+import { fromSlider, sensitivityView } from './sensitivity.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,6 +16,9 @@ const STATUS_TEXT = {
 
 let tabId = null;
 let current = null; // last TAB_STATE_GET value
+// The service's minimum claim score on the page's host (for the slider):
+// undefined until it answers, null if it did not say.
+const service = { host: '', minScore: undefined };
 // Bumped by every refresh and every change the user makes: an answer to an
 // older refresh is dropped, so it cannot undo a click that came after it.
 let seq = 0;
@@ -81,13 +84,14 @@ function render(value) {
     box.checked = doc.kinds.includes(kind);
     box.disabled = !doc.enabled;
   }
-  const minScore = doc.min_score ?? value.serviceMinScore ?? FALLBACK_MIN_SCORE;
-  const sens = Math.round((1 - minScore) * 100);
-  if (document.activeElement !== $('sensitivity')) $('sensitivity').value = String(sens);
-  $('sensitivity').disabled = !doc.enabled;
-  $('sensitivity-out').textContent = doc.min_score === null
-    ? '(the service’s default)'
-    : `(claims scoring ${doc.min_score.toFixed(2)} or more)`;
+  askService(site.host);
+  const sensitivity = sensitivityView(doc.min_score, service.minScore);
+  const slider = $('sensitivity');
+  if (sensitivity.known && document.activeElement !== slider) slider.value = sensitivity.value;
+  // Unknown: no position at all (the slider is hidden, its place kept), rather than one made up.
+  slider.toggleAttribute('data-unknown', !sensitivity.known);
+  slider.disabled = !doc.enabled || !sensitivity.known;
+  $('sensitivity-out').textContent = sensitivity.text;
 
   const waiting = doc.enabled && (tab.reason === 'click-to-analyze' || status === 'error');
   $('analyze').hidden = !waiting;
@@ -99,6 +103,17 @@ function render(value) {
   } else {
     showError('');
   }
+}
+
+/** Ask the service worker, once per host, for the service's minimum claim score there. */
+function askService(host) {
+  if (service.host === host) return;
+  Object.assign(service, { host, minScore: undefined });
+  ext.send({ what: MSG.SERVICE_MIN_SCORE_GET, host }).then((reply) => {
+    if (service.host !== host) return;
+    service.minScore = reply.ok ? reply.value : null;
+    if (current) render(current);
+  });
 }
 
 async function refresh() {
@@ -136,8 +151,8 @@ function wire() {
   }
   let t = 0;
   $('sensitivity').addEventListener('input', (e) => {
-    const minScore = Math.round(100 - Number(e.target.value)) / 100;
-    $('sensitivity-out').textContent = `(claims scoring ${minScore.toFixed(2)} or more)`;
+    const minScore = fromSlider(e.target.value);
+    $('sensitivity-out').textContent = sensitivityView(minScore).text;
     clearTimeout(t);
     t = setTimeout(() => setSite({ min_score: minScore }), 200);
   });

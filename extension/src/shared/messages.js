@@ -7,7 +7,8 @@ export const MSG = Object.freeze({
   STATE_REPORT: 'state.report', // {state: TabState} → null (stored per tab; sets the badge)
   DISMISS: 'dismiss', // {textHash} → null (hides that flag on the sender tab's site, through the service)
   // extension pages (popup, options) → service worker
-  TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyze}
+  TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyze, serviceUrl}
+  SERVICE_MIN_SCORE_GET: 'service.minScore.get', // {host} → number|null (the service's minimum claim score there; null: unknown)
   SETTINGS_GET: 'settings.get', // {} → Settings
   SETTINGS_SET: 'settings.set', // {patch} → Settings (serviceUrl, token, clickToAnalyze, defaults, sensitive)
   SITE_SET: 'site.set', // {host, patch: Partial<SiteDoc>, exact?} → Settings
@@ -26,7 +27,7 @@ export const MSG = Object.freeze({
 /** Messages that change settings or act on tabs: accepted only from the extension's own pages. */
 export const PRIVILEGED = new Set([
   MSG.SETTINGS_GET, MSG.SETTINGS_SET, MSG.SITE_SET, MSG.SITE_REMOVE, MSG.TOKEN_RENEW,
-  MSG.TAB_STATE_GET, MSG.TAB_ANALYZE, MSG.COMMAND,
+  MSG.TAB_STATE_GET, MSG.SERVICE_MIN_SCORE_GET, MSG.TAB_ANALYZE, MSG.COMMAND,
 ]);
 
 /** Keyboard commands (manifest "commands") → the message sent to the active tab. */

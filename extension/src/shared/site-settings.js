@@ -28,9 +28,6 @@ export const TYPES = Object.freeze({
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8000';
 
-/** What the popup's slider shows for min_score null when the service has not said its default. */
-export const FALLBACK_MIN_SCORE = 0.37;
-
 /** Sites where pages are private by nature: off unless the user turns them on. */
 export const DEFAULT_SENSITIVE = Object.freeze([
   // mail and messaging
