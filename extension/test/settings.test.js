@@ -76,6 +76,13 @@ test('normalizeSettings repairs whatever storage held', () => {
   assert.equal(normalizeServiceUrl('ftp://x'), '');
 });
 
+test('click-to-analyze mode survives the key\'s old spelling (clickToAnalyse)', () => {
+  assert.equal(normalizeSettings({ clickToAnalyse: true }).clickToAnalyze, true);
+  assert.equal(normalizeSettings({ clickToAnalyze: false, clickToAnalyse: true }).clickToAnalyze, false);
+  assert.equal(normalizeSettings({}).clickToAnalyze, false);
+  assert.equal('clickToAnalyse' in normalizeSettings({ clickToAnalyse: true }), false);
+});
+
 test('removeSite drops only that entry', () => {
   let s = patchSite(defaultSettings(), 'a.com', { enabled: false });
   s = patchSite(s, 'b.com', { enabled: false });

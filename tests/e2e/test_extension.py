@@ -342,7 +342,7 @@ def test_options_page_lists_sites_and_sets_defaults_for_new_sites(browser, pages
     assert extension_errors(browser) == []
 
 
-def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
+def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url, service_url):
     # A port nothing listens on.
     import socket
 
@@ -366,6 +366,12 @@ def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
     assert browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab) == "!"
     # The extension logs nothing at error level for an unreachable service.
     assert extension_errors(browser) == []
+
+    # A service that answers after all: the page is analyzed, and the open popup's slider learns the threshold.
+    browser.configure(service_url)
+    wait_status(page, "ready")
+    expect(popup.locator("#sensitivity")).to_be_enabled(timeout=5_000)
+    expect(popup.locator("#sensitivity-out")).to_contain_text("default: claims scoring")
 
 
 def test_install_token_is_fetched_when_the_service_offers_one(browser, pages_url, service_url):

@@ -17,8 +17,9 @@ const STATUS_TEXT = {
 let tabId = null;
 let current = null; // last TAB_STATE_GET value
 // The service's minimum claim score on the page's host (for the slider):
-// undefined until it answers, null if it did not say.
-const service = { host: '', minScore: undefined };
+// undefined until it answers, null if it did not say; and the page's status
+// when it was asked.
+const service = { host: '', minScore: undefined, status: '' };
 // Bumped by every refresh and every change the user makes: an answer to an
 // older refresh is dropped, so it cannot undo a click that came after it.
 let seq = 0;
@@ -84,7 +85,7 @@ function render(value) {
     box.checked = doc.kinds.includes(kind);
     box.disabled = !doc.enabled;
   }
-  askService(site.host);
+  askService(site.host, status);
   const sensitivity = sensitivityView(doc.min_score, service.minScore);
   const slider = $('sensitivity');
   if (sensitivity.known && document.activeElement !== slider) slider.value = sensitivity.value;
@@ -105,10 +106,15 @@ function render(value) {
   }
 }
 
-/** Ask the service worker, once per host, for the service's minimum claim score there. */
-function askService(host) {
-  if (service.host === host) return;
-  Object.assign(service, { host, minScore: undefined });
+/**
+ * Ask the service worker for the service's minimum claim score on `host`:
+ * once per host, and once more if it did not say and the page has since been
+ * analyzed (the service was started meanwhile).
+ */
+function askService(host, status) {
+  const again = service.minScore === null && status === 'ready' && service.status !== 'ready';
+  if (service.host === host && !again) return;
+  Object.assign(service, { host, minScore: undefined, status });
   ext.send({ what: MSG.SERVICE_MIN_SCORE_GET, host }).then((reply) => {
     if (service.host !== host) return;
     service.minScore = reply.ok ? reply.value : null;
