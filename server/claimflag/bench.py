@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cli import GUNICORN_CONF
+from .config import GUNICORN_CONF
 
 LOCUSTFILE = Path(__file__).resolve().parent / "bench_locustfile.py"
 SAMPLE_NAMES = ("opinion-column.txt",)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+from .config import GUNICORN_CONF
 
 
 @click.group()

@@ -22,9 +22,9 @@ from flask_limiter import ApplicationLimit, Limiter
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .config import ConfigurationError
 from .store.keys import digest
 from .store.redis import EXTENSION as REDIS_EXTENSION
-from .store.redis import ConfigurationError
 
 EXTENSION = "claimflag.limiter"
 KEY_PREFIX = "claimflag:ratelimit:v1"
