@@ -95,10 +95,13 @@ def test_a_quick_run_reports_figures_that_agree_with_its_own_timings(tmp_path, r
     assert a["ratio_with_free_claim_model"] == pytest.approx(
         a["baseline_seconds"] / (parts["segmentation"] + parts["note_pass"]), rel=0.01)
 
-    # Latency: the cold pages are all new to the cache, the repeats all answered by it.
+    # Latency: the cold pages are all new to the cache, and the repeats all
+    # answered by it (but for a Redis call that failed on this busy machine).
     h = result["http"]
-    assert h["blocks_by_cache"] == {"hit": h["blocks_sent"]["cached"], "miss": h["blocks_sent"]["cold"]}
-    assert h["blocks_sent"]["cold"] > 0 and h["blocks_sent"]["cached"] >= h["blocks_sent"]["cold"]
+    cold, cached, sent = h["cache"]["cold"], h["cache"]["cached"], h["blocks_sent"]
+    assert cold["hit"] == 0 and cold["miss"] == sent["cold"] > 0
+    assert cached["hit"] + cached["miss"] == sent["cached"] >= sent["cold"]
+    assert cached["miss"] == 0 or cold["redis_errors"] + cached["redis_errors"] > 0
     assert h["cached_p50_ms"] <= h["cached_p95_ms"] and h["cold_p50_ms"] <= h["cold_p95_ms"]
     assert h["cached_speedup"] == pytest.approx(h["cold_p50_ms"] / h["cached_p50_ms"], abs=0.051)
     assert row(table, "cold p50 / cached p50") == f"{h['cached_speedup']:.0f}x"
@@ -108,7 +111,7 @@ def test_a_quick_run_reports_figures_that_agree_with_its_own_timings(tmp_path, r
     for n in (1, 2):
         w = load[f"workers_{n}"]
         assert w["workers"] == n and w["requests"] > 0 and w["failures"] == 0
-        assert w["blocks_by_cache"]["hit"] == 0 and w["blocks_by_cache"]["miss"] > 0
+        assert w["cache"]["hit"] == 0 and w["cache"]["miss"] > 0
         assert len(w["memory"]["peak_rss_mb"]) == n
         assert row(table, f"requests/s, {n} worker{'s' if n > 1 else ''} (cold pages)") == \
             f"{w['requests_per_s']:.2f}"

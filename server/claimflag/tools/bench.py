@@ -40,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -220,52 +221,67 @@ def warm(server: Gunicorn, rounds: int = 3) -> None:
         t.join()
 
 
-def blocks_by_cache(server: Gunicorn) -> dict[str, float]:
-    """How many blocks the server's cache has answered (hit) and not (miss)
-    so far, all workers together (its ``/metrics``)."""
-    from prometheus_client.parser import text_string_to_metric_families
+class CacheCounts:
+    """What a server's cache did between two reads of its ``/metrics`` (all
+    workers together): blocks it answered (hit) and did not (miss), and
+    failed Redis calls (after which a block is analysed again, uncached)."""
 
-    status, body = request(server.base, "GET", "/metrics")
-    if status != 200:
-        raise RuntimeError(f"/metrics answered {status}")
-    counts = {"hit": 0.0, "miss": 0.0}
-    for family in text_string_to_metric_families(body.decode()):
-        for sample in family.samples:
-            if sample.name == "claimflag_blocks_total":
-                counts[sample.labels["cache"]] += sample.value
-    return counts
+    def __init__(self, server: Gunicorn):
+        self.server = server
+        self.last = self.read()
 
+    def read(self) -> dict[str, float]:
+        from prometheus_client.parser import text_string_to_metric_families
 
-def _cache_use(before: dict[str, float], after: dict[str, float]) -> dict[str, int]:
-    return {name: int(after[name] - before[name]) for name in before}
+        status, body = request(self.server.base, "GET", "/metrics")
+        if status != 200:
+            raise RuntimeError(f"/metrics answered {status}")
+        counts = {"hit": 0.0, "miss": 0.0, "redis_errors": 0.0}
+        for family in text_string_to_metric_families(body.decode()):
+            for sample in family.samples:
+                if sample.name == "claimflag_blocks_total":
+                    counts[sample.labels["cache"]] += sample.value
+                elif sample.name == "claimflag_redis_errors_total":
+                    counts["redis_errors"] += sample.value
+        return counts
+
+    def since(self) -> dict[str, int]:
+        """The counts since the last call (or since it was made)."""
+        now = self.read()
+        change = {name: int(now[name] - self.last[name]) for name in now}
+        self.last = now
+        return change
 
 
 def measure_latency(server: Gunicorn, pages: list[list[str]], plan: Plan, run_tag: int,
                     log: Callable[[str], None]) -> dict:
     host, port = server.base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    cold, cached = [], []
+    seconds: dict[str, list[float]] = {"cold": [], "cached": []}
     blocks_sent = {"cold": 0, "cached": 0}
-    cache_before = blocks_by_cache(server)
+    # Cold pages must all be misses, and the repeats all hits unless Redis failed.
+    cache = CacheCounts(server)
+    by_cache = {"cold": Counter(), "cached": Counter()}
+
+    def post(kind: str, page: list[str]) -> None:
+        body = analyze_body(page)
+        started = time.perf_counter()
+        status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
+        seconds[kind].append(time.perf_counter() - started)
+        blocks_sent[kind] += len(page)
+        if status != 200:
+            raise RuntimeError(f"/v1/analyze answered {status}")
+        by_cache[kind].update(cache.since())
+
     try:
         for k in range(plan.cold_pages):
             page = unique_copy(pages[k % len(pages)], run_tag + k)
-            body = analyze_body(page)
-            started = time.perf_counter()
-            status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
-            cold.append(time.perf_counter() - started)
-            blocks_sent["cold"] += len(page)
-            if status != 200:
-                raise RuntimeError(f"/v1/analyze answered {status}")
+            post("cold", page)
             for _ in range(max(1, plan.cached_repeats // plan.cold_pages)):
-                started = time.perf_counter()
-                status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
-                cached.append(time.perf_counter() - started)
-                blocks_sent["cached"] += len(page)
-                if status != 200:
-                    raise RuntimeError(f"/v1/analyze answered {status}")
+                post("cached", page)
     finally:
         conn.close()
+    cold, cached = seconds["cold"], seconds["cached"]
     ms = lambda v: round(v * 1000, 2)  # noqa: E731
     result = {"pages": len(cold), "cached_requests": len(cached),
               "blocks_per_page": round(statistics.mean(len(pages[k % len(pages)])
@@ -273,8 +289,7 @@ def measure_latency(server: Gunicorn, pages: list[list[str]], plan: Plan, run_ta
               "cold_p50_ms": ms(percentile(cold, 0.5)), "cold_p95_ms": ms(percentile(cold, 0.95)),
               "cached_p50_ms": ms(percentile(cached, 0.5)),
               "cached_p95_ms": ms(percentile(cached, 0.95)),
-              # Cold pages must all be misses and the repeats all hits.
-              "blocks_sent": blocks_sent, "blocks_by_cache": _cache_use(cache_before, blocks_by_cache(server))}
+              "blocks_sent": blocks_sent, "cache": by_cache}
     result["cached_speedup"] = round(result["cold_p50_ms"] / result["cached_p50_ms"], 1)
     log(f"  latency: cold p50 {result['cold_p50_ms']} ms, cached p50 {result['cached_p50_ms']} ms")
     return result
@@ -343,7 +358,7 @@ def run_load(server: Gunicorn, plan: Plan, work: Path, run_tag: int,
     import psutil
 
     workers = server.worker_processes()
-    cache_before = blocks_by_cache(server)
+    cache = CacheCounts(server)
     cpu_before = _busy_seconds(psutil), [_cpu_seconds(w) for w in workers], _children_cpu()
     wall = time.monotonic()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True,
@@ -368,7 +383,7 @@ def run_load(server: Gunicorn, plan: Plan, work: Path, run_tag: int,
               "load_cores": round(locust / wall, 2),
               "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2),
               # Every page new to the cache: no hit.
-              "blocks_by_cache": _cache_use(cache_before, blocks_by_cache(server))}
+              "cache": cache.since()}
     log(f"  load, {server.workers} worker(s): {result['requests_per_s']} requests/s, "
         f"{result['failures']} failures; workers used {result['worker_cores']} cores, "
         f"locust {result['load_cores']}, other processes {result['other_cores']}")
@@ -466,7 +481,7 @@ def run(quick: bool = False, redis_url: str | None = None,
             "worker_cores": round(statistics.mean(r["worker_cores"] for r in runs), 2),
             "load_cores": round(statistics.mean(r["load_cores"] for r in runs), 2),
             "other_cores": round(statistics.mean(r["other_cores"] for r in runs), 2),
-            "blocks_by_cache": {name: sum(r["blocks_by_cache"][name] for r in runs) for name in ("hit", "miss")},
+            "cache": {name: sum(r["cache"][name] for r in runs) for name in runs[0]["cache"]},
             "memory": memory[n]}
     one = result["load"]["workers_1"]["requests_per_s"]
     two = result["load"]["workers_2"]["requests_per_s"]
