@@ -17,7 +17,7 @@ from claimflag.tools.stats import percentile
 CLAIMFLAG = str(Path(sys.executable).parent / "claimflag")
 
 
-def test_made_pages_never_share_a_block():
+def test_made_pages_differ_and_are_reproducible():
     made = [pages.make_page(k, 12) for k in range(20)]
     blocks = [b for page in made for b in page]
     assert len(set(blocks)) == len(blocks)

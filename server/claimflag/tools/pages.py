@@ -3,9 +3,11 @@
 The file names the sample pages (read from ``shared/samples``, never
 copied) and holds the templates pages are made from: claims of the kinds the
 detector types, opinion, headings, page furniture and disclosures, with
-slots for names and figures. Every block of a made page holds a number
-unique to its page, so pages never share a block and the cache cannot answer
-a new one.
+slots for names and figures. A made page's furniture, headings and
+disclosure hold a number unique to the page; its body blocks differ from
+page to page by their random draws only, so over many pages two now and
+then match (about 2 in 10,000 blocks). ``unique_copy`` makes every block of
+a page new to the cache, as the bench's cold requests need.
 
 ``measured_pages()`` is what the bench times and what the training's
 cascade band rule (``training/second_stage.py``) splits into sentences: a
@@ -64,8 +66,8 @@ def _fill(template: str, rng: random.Random, unique: int) -> str:
 
 
 def make_page(page_id: int, blocks: int = 30) -> list[str]:
-    """A page of ``blocks`` blocks, every one of which holds a number unique
-    to (page_id, block): different pages never share a block."""
+    """A page of ``blocks`` blocks, the same for the same ``page_id``; see
+    above for how far two pages differ."""
     templates = source().templates
     rng = random.Random(page_id)
     out = []
