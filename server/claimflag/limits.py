@@ -72,7 +72,7 @@ def _check_limit(value: str, name: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """After the blueprints are registered (the installs limit is set on its own)."""
+    """Runs after ``api.init_app``: the installs limit is set on the registered blueprint."""
     config = app.config["CLAIMFLAG"]
     if config.TRUSTED_PROXIES > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES)
