@@ -14,8 +14,8 @@ hundred get flagged) and opens it in headless Chromium (Debian's), each way
 
 - **page alone**: no extension (the page's own parsing, layout and paint);
 - **on load**: the extension as a reader gets it, working while the page loads;
-- **after load**: the page loaded and settled in click-to-analyse mode, then
-  one pass of the extension ("Analyse this page"): nothing else runs then, so
+- **after load**: the page loaded and settled in click-to-analyze mode, then
+  one pass of the extension ("Analyze this page"): nothing else runs then, so
   every task is the extension's (or the rendering of what it drew);
 
 and the extension both ways: **chunked** as shipped (collecting and anchoring
@@ -52,9 +52,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from e2e.perf import (  # noqa: E402
-    LONGTASK_OBSERVER, MainThreadTrace, analyse_settled, chromium_args, long_article, read_perf, settle,
+    LONGTASK_OBSERVER, MainThreadTrace, analyze_settled, chromium_args, long_article, read_perf, settle,
     static_server, summary, wait_for_state)
-from procs import free_port, running  # noqa: E402
+from claimflag.tools.procs import free_port, running  # noqa: E402
 
 EXTENSION = ROOT / "extension"
 CHROMIUM = os.environ.get("CLAIMFLAG_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -107,15 +107,15 @@ def load(ctx, url: str, extension: bool, throttle: float = 1) -> dict:
 
 
 def settled(ctx, worker, url: str, throttle: float = 1) -> dict:
-    """Open the page in click-to-analyse mode, let it settle, then measure one
-    pass of the content script alone (tests/e2e/perf.py, analyse_settled)."""
+    """Open the page in click-to-analyze mode, let it settle, then measure one
+    pass of the content script alone (tests/e2e/perf.py, analyze_settled)."""
     page = open_page(ctx, url, throttle)
     try:
         wait_for_state(page, "disabled")
         page.wait_for_load_state("load")
         settle(page, 1000)
         with MainThreadTrace(ctx, page) as trace:
-            result = summary(analyse_settled(page, worker))
+            result = summary(analyze_settled(page, worker))
         result["longest_traced_ms"] = trace.longest_ms
         result["flags"] = flags(page)
         return result
@@ -166,7 +166,7 @@ def measure(service_url: str, page_url: str, runs: int, throttles: list[float]) 
                 def configure(perf, click_mode):
                     worker.evaluate("""([s, perf]) => chrome.storage.local.set(perf ? {settings: s, perf} : {settings: s})
                         .then(() => perf ? null : chrome.storage.local.remove('perf'))""",
-                                    [{"serviceUrl": service_url, "clickToAnalyse": click_mode}, perf])
+                                    [{"serviceUrl": service_url, "clickToAnalyze": click_mode}, perf])
 
                 configure(None, False)
                 started = time.monotonic()
@@ -249,7 +249,7 @@ def main(argv=None) -> int:
           f"words, {args.runs} runs each (worst, median), headless Chromium, Redis: {redis_note}")
     print("'on load': the page loading with the extension working as it does by default (the page's own parsing "
           "and layout included);\n'after load': one pass of the extension over the loaded, settled page "
-          "(click-to-analyse mode, then 'Analyse'), so every long task is the extension's; ready ms from the click.")
+          "(click-to-analyze mode, then 'Analyze'), so every long task is the extension's; ready ms from the click.")
     print(f"{'cpu':>4}  {'':22} {'longest task ms':>16} {'traced longest':>15} {'tasks > 50 ms':>14} "
           f"{'ready ms':>14} {'flags':>6}")
     for (t, way), a in agg.items():

@@ -5,7 +5,8 @@ import { collectBlocks } from '../src/content/collect-blocks.js';
 import { createHighlighter, textSegments } from '../src/content/highlighter.js';
 import { domFrom } from './helpers.mjs';
 
-// jsdom has no CSS Custom Highlight API, so createHighlighter gives the <mark> fallback here.
+// jsdom has no CSS Custom Highlight API, so createHighlighter gives the <mark> fallback here;
+// the Custom Highlight API path is tested in real Chromium: tests/e2e/test_highlighter.py.
 
 function setup(html) {
   const win = domFrom(`<body>${html}</body>`);

@@ -130,12 +130,12 @@ test('a big page is collected and anchored in many small slices, with the same r
   await until(() => html.dataset.claimflag === 'ready' && html.dataset.claimflagClaims === '300');
   assert.equal(sent.length, before + 1);
   assert.equal(sent[sent.length - 1].blocks.length, 300);
-  assert.deepEqual(orch.items.map((it) => it.range.toString()).slice(0, 2),
+  assert.deepEqual(orch.parts.records.items.map((it) => it.range.toString()).slice(0, 2),
     ['Report 0: 1 homes lost power, officials said.', 'Report 1: 2 homes lost power, officials said.']);
 
   // Off while a pass is collecting: nothing is sent, nothing drawn.
   for (const p of dom.window.document.querySelectorAll('p')) p.append(' Updated.');
-  await until(() => orch.running);
+  await until(() => orch.parts?.scheduler.running);
   storedSettings = { sites: { 'example.org': { enabled: false } } };
   storageListeners[storageListeners.length - 1]({ settings: { newValue: storedSettings } }, 'local');
   const count = sent.length;

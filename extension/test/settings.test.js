@@ -1,27 +1,25 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { broaderHostnames, matchHost, normalizeHost, parseHostList } from '../src/shared/hostname.js';
+import { matchHost, normalizeHost, parseHostList } from '../src/shared/hostname.js';
 import {
   defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, patchSite, removeSite, resolveSite, toServerDoc,
 } from '../src/shared/site-settings.js';
 import { LIMITS, mergeSplitBlocks, splitBatches, validAnalyzeResponse } from '../src/background/api-client.js';
 
-test('hosts are lower-cased and IDNA-encoded; URLs reduce to their host', () => {
-  assert.equal(normalizeHost('News.Example.COM.'), 'news.example.com');
+// The host rules shared with the service are in host-rules.test.js; these are the extension's own.
+
+test('what a person types may be a URL, with a port or a "*." prefix: it reduces to its host', () => {
   assert.equal(normalizeHost('https://Bücher.example/path?q=1'), 'xn--bcher-kva.example');
   assert.equal(normalizeHost('127.0.0.1:8000'), '127.0.0.1');
-  assert.equal(normalizeHost(''), '');
   assert.equal(normalizeHost('not a host'), '');
-  assert.deepEqual(parseHostList('a.com\n*.B.com, https://c.org/x a.com'), ['a.com', 'b.com', 'c.org']);
+  assert.deepEqual(parseHostList('a.com\n*.B.com, https://c.org/x a.com [::1]'), ['a.com', 'b.com', 'c.org', '::1']);
 });
 
-test('broader hostnames, most specific first; IPs have none', () => {
-  assert.deepEqual(broaderHostnames('a.news.example.com'), ['a.news.example.com', 'news.example.com', 'example.com']);
-  assert.deepEqual(broaderHostnames('127.0.0.1'), ['127.0.0.1']);
-  assert.deepEqual(broaderHostnames('localhost'), ['localhost']);
+test('a list of hosts (the sensitive list) covers subdomains as site rules do', () => {
   assert.equal(matchHost('news.example.com', ['example.com']), 'example.com');
   assert.equal(matchHost('example.com', ['news.example.com']), '');
   assert.equal(matchHost('badexample.com', ['example.com']), '');
+  assert.equal(matchHost('mail.example.co.uk', ['co.uk', 'example.co.uk']), 'example.co.uk');
 });
 
 test('a site rule covers its subdomains unless they have their own', () => {
@@ -76,6 +74,13 @@ test('normalizeSettings repairs whatever storage held', () => {
   assert.equal(normalizeServiceUrl('http://127.0.0.1:8000/'), 'http://127.0.0.1:8000');
   assert.equal(normalizeServiceUrl('https://cf.example.org/api/'), 'https://cf.example.org/api');
   assert.equal(normalizeServiceUrl('ftp://x'), '');
+});
+
+test('click-to-analyze mode survives the key\'s old spelling (clickToAnalyse)', () => {
+  assert.equal(normalizeSettings({ clickToAnalyse: true }).clickToAnalyze, true);
+  assert.equal(normalizeSettings({ clickToAnalyze: false, clickToAnalyse: true }).clickToAnalyze, false);
+  assert.equal(normalizeSettings({}).clickToAnalyze, false);
+  assert.equal('clickToAnalyse' in normalizeSettings({ clickToAnalyse: true }), false);
 });
 
 test('removeSite drops only that entry', () => {

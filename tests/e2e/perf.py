@@ -311,13 +311,13 @@ def settle(page, ms: int = 600) -> None:
         () => setTimeout(done, ms))))""", ms)
 
 
-def analyse_settled(page, worker, timeout_s: float = 180.0) -> dict:
+def analyze_settled(page, worker, timeout_s: float = 180.0) -> dict:
     """One pass of the content script over a page that has finished loading.
 
-    The page is open with the extension in "analyse only when I click" mode
+    The page is open with the extension in "analyze only when I click" mode
     (data-claimflag=disabled) and settled: nothing of the page's own runs any
     more, so every long task from here on is the extension's. Clears what was
-    recorded, asks the content script to analyse (what the popup's button
+    recorded, asks the content script to analyze (what the popup's button
     does), waits for ready and for the drawing to reach the screen; returns
     the record of just that pass (`triggeredAt` is when it was asked).
     """
@@ -327,7 +327,7 @@ def analyse_settled(page, worker, timeout_s: float = 180.0) -> dict:
     }""")
     reply = worker.evaluate("""async url => {
         const tab = (await chrome.tabs.query({})).find((t) => t.url === url);
-        return chrome.tabs.sendMessage(tab.id, {what: 'analyse.now'});
+        return chrome.tabs.sendMessage(tab.id, {what: 'analyze.now'});
     }""", page.url)
     if not reply or not reply.get("ok"):
         raise RuntimeError(f"the content script did not take the request: {reply}")
@@ -338,7 +338,7 @@ def analyse_settled(page, worker, timeout_s: float = 180.0) -> dict:
 
 def summary(perf: dict) -> dict:
     """Longest task, tasks over 50 ms and the time to ready (ms since navigation
-    start, or since the pass was asked for after analyse_settled)."""
+    start, or since the pass was asked for after analyze_settled)."""
     tasks = perf["longtasks"]
     since = perf.get("triggeredAt") or 0.0
     return {

@@ -57,6 +57,28 @@ def point_on(page, element_id: str, sentence: str) -> tuple[float, float]:
     }""", [element_id, sentence]))
 
 
+def content_script_listeners(browser, page) -> list[str]:
+    """The event listeners the content script has on the page's document and
+    window now, as "target type script" (read with the DevTools protocol in the
+    extension's own JavaScript world, which the page cannot see)."""
+    cdp = browser.ctx.new_cdp_session(page)
+    worlds, scripts = [], {}
+    cdp.on("Runtime.executionContextCreated", lambda e: worlds.append(e["context"]))
+    cdp.on("Debugger.scriptParsed", lambda e: scripts.__setitem__(e["scriptId"], e["url"]))
+    cdp.send("Runtime.enable")
+    cdp.send("Debugger.enable")
+    try:
+        (world,) = [w for w in worlds if w["name"] == "ClaimFlag" and w["auxData"].get("type") == "isolated"]
+        out = []
+        for target in ("document", "window"):
+            obj = cdp.send("Runtime.evaluate", {"expression": target, "contextId": world["id"]})["result"]["objectId"]
+            for listener in cdp.send("DOMDebugger.getEventListeners", {"objectId": obj})["listeners"]:
+                out.append(f"{target} {listener['type']} {scripts.get(listener['scriptId'], '?').rsplit('/', 1)[-1]}")
+        return sorted(out)
+    finally:
+        cdp.detach()
+
+
 def wait_tooltip(page, timeout=5_000):
     page.wait_for_function(f"({TOOLTIP})() !== null", timeout=timeout)
     return page.evaluate(TOOLTIP)
@@ -173,12 +195,17 @@ def test_popup_switch_turns_site_off_and_on(browser, pages_url):
     switch = popup.locator("#site-enabled")
     expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
     assert switch.is_checked()
+    on = ["document keydown pointer.js", "document mousemove pointer.js",
+          "window resize pointer.js", "window scroll pointer.js"]
+    assert content_script_listeners(browser, page) == on
     switch.click()
 
     wait_status(page, "disabled", timeout=5_000)
     h = hooks(page)
     assert (h["claims"], h["disclosures"]) == (0, 0)
     assert page.evaluate("CSS.highlights.size") == 0
+    # Torn down: not one listener of the content script is left on the page.
+    assert content_script_listeners(browser, page) == []
     assert browser.settings()["sites"]["127.0.0.1"]["enabled"] is False
     expect(popup.locator("#status")).to_have_attribute("data-status", "disabled", timeout=5_000)
     browser.shot(page, "site-off")
@@ -192,15 +219,33 @@ def test_popup_switch_turns_site_off_and_on(browser, pages_url):
     switch.click()
     wait_status(page, "ready")
     assert hooks(page)["claims"] > 0
+    assert content_script_listeners(browser, page) == on  # each once: nothing left over from before
     assert extension_errors(browser) == []
 
 
-def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url):
+def service_settings(service_url: str, token: str, path: str = "") -> dict:
+    import json
+    import urllib.request
+
+    req = urllib.request.Request(f"{service_url}/v1/settings{path}", headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.load(r)
+
+
+def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url, service_url):
     page = browser.open(f"{pages_url}/sponsored.html")
     before = hooks(page)
     assert before["disclosures"] > 0
     popup = browser.popup(browser.tab_id(page))
     expect(popup.locator("#host")).to_have_text("127.0.0.1", timeout=5_000)
+    # The slider starts at the service's own threshold for this site, which is the model's.
+    token = browser.settings()["token"]
+    threshold = service_settings(service_url, token, "/127.0.0.1")["effective"]["min_score"]
+    assert threshold == service_settings(service_url, token)["limits"]["min_score_default"]
+    slider = popup.locator("#sensitivity")
+    expect(slider).to_have_value(str(round((1 - threshold) * 100)), timeout=5_000)
+    expect(slider).to_be_enabled()
+    expect(popup.locator("#sensitivity-out")).to_contain_text(f"default: claims scoring {threshold:.2f}")
     popup.locator("#kind-disclosure").uncheck()
     page.wait_for_function("document.documentElement.dataset.claimflagDisclosures === '0'", timeout=5_000)
     assert page.evaluate(HIGHLIGHTED, "claimflag-disclosure") == []
@@ -216,14 +261,14 @@ def test_popup_kind_toggle_and_sensitivity_filter_client_side(browser, pages_url
     assert browser.settings()["sites"]["127.0.0.1"]["min_score"] == 1.0
 
 
-def test_dynamic_page_new_content_is_analysed(browser, pages_url, service_url):
+def test_dynamic_page_new_content_is_analyzed(browser, pages_url, service_url):
     page = browser.open(f"{pages_url}/dynamic.html")
     # The page adds a story 1.5 s after load (infinite-scroll style).
     page.wait_for_function("document.querySelectorAll('#feed article').length === 2", timeout=5_000)
     page.wait_for_function("""() => [...(CSS.highlights.get('claimflag-claim') ?? [])]
         .some(r => r.toString().includes('25 roads'))""", timeout=5_000)
 
-    # A story added now is analysed within about a second (plus the service's time).
+    # A story added now is analyzed within about a second (plus the service's time).
     n = hooks(page)["claims"]
     started = time.monotonic()
     page.evaluate("addStory()")
@@ -260,15 +305,15 @@ def test_markup_like_text_stays_text_and_runs_nothing(browser, pages_url):
     assert extension_errors(browser) == []
 
 
-def test_click_to_analyse_mode_sends_nothing_until_asked(browser, pages_url, service_url):
-    browser.configure(service_url, clickToAnalyse=True)
+def test_click_to_analyze_mode_sends_nothing_until_asked(browser, pages_url, service_url):
+    browser.configure(service_url, clickToAnalyze=True)
     page = browser.open(f"{pages_url}/article.html", wait_for="disabled")
     page.wait_for_timeout(800)
     h = hooks(page)
-    assert (h["status"], h["reason"], h["claims"]) == ("disabled", "click-to-analyse", 0)
+    assert (h["status"], h["reason"], h["claims"]) == ("disabled", "click-to-analyze", 0)
     popup = browser.popup(browser.tab_id(page))
-    expect(popup.locator("#analyse")).to_be_visible(timeout=5_000)
-    popup.click("#analyse")
+    expect(popup.locator("#analyze")).to_be_visible(timeout=5_000)
+    popup.click("#analyze")
     wait_status(page, "ready")
     assert hooks(page)["claims"] > 0
     assert extension_errors(browser) == []
@@ -297,7 +342,7 @@ def test_options_page_lists_sites_and_sets_defaults_for_new_sites(browser, pages
     assert extension_errors(browser) == []
 
 
-def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
+def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url, service_url):
     # A port nothing listens on.
     import socket
 
@@ -311,11 +356,22 @@ def test_service_down_is_an_error_state_not_a_broken_page(browser, pages_url):
     tab = browser.tab_id(page)
     popup = browser.popup(tab)
     expect(popup.locator("#error")).to_contain_text("claimflag serve", timeout=5_000)
-    expect(popup.locator("#analyse")).to_be_visible()
+    expect(popup.locator("#analyze")).to_be_visible()
+    # The service's threshold is unknown: the slider says so and has no position, none made up.
+    expect(popup.locator("#sensitivity-out")).to_contain_text("did not say", timeout=5_000)
+    expect(popup.locator("#sensitivity")).to_be_disabled()
+    expect(popup.locator("#sensitivity")).to_have_attribute("data-unknown", "")
+    browser.shot(popup, "popup-service-down")
     page.wait_for_timeout(300)  # the badge is set just after the state report
     assert browser.sw.evaluate("t => chrome.action.getBadgeText({tabId: t})", tab) == "!"
     # The extension logs nothing at error level for an unreachable service.
     assert extension_errors(browser) == []
+
+    # A service that answers after all: the page is analyzed, and the open popup's slider learns the threshold.
+    browser.configure(service_url)
+    wait_status(page, "ready")
+    expect(popup.locator("#sensitivity")).to_be_enabled(timeout=5_000)
+    expect(popup.locator("#sensitivity-out")).to_contain_text("default: claims scoring")
 
 
 def test_install_token_is_fetched_when_the_service_offers_one(browser, pages_url, service_url):

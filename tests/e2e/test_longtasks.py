@@ -1,8 +1,8 @@
 """A long page never blocks the main thread for long (issue 6, point 3).
 
-The extension is put in "analyse only when I click" mode, a long generated
+The extension is put in "analyze only when I click" mode, a long generated
 page (tests/e2e/perf.py) loads and settles, and only then is the content
-script asked to analyse it, as the popup's button does. Nothing of the page's
+script asked to analyze it, as the popup's button does. Nothing of the page's
 own runs after that, so every long task recorded from then on (a
 PerformanceObserver for 'longtask' added before the page's scripts) is the
 extension's work: collecting, anchoring, drawing, or the rendering of what it
@@ -21,7 +21,7 @@ import os
 import pytest
 
 from .conftest import hooks, wait_status
-from .perf import LONGTASK_OBSERVER, analyse_settled, long_article, settle, static_server, summary
+from .perf import LONGTASK_OBSERVER, analyze_settled, long_article, settle, static_server, summary
 
 pytestmark = pytest.mark.browser
 
@@ -39,8 +39,8 @@ def long_page_url(tmp_path_factory):
         yield f"{base}/long.html"
 
 
-def test_long_page_is_analysed_without_long_tasks(browser, service_url, long_page_url):
-    browser.configure(service_url, clickToAnalyse=True)
+def test_long_page_is_analyzed_without_long_tasks(browser, service_url, long_page_url):
+    browser.configure(service_url, clickToAnalyze=True)
     browser.ctx.add_init_script(LONGTASK_OBSERVER)
     page = browser.open(long_page_url, wait_for="disabled")
     if CPU_THROTTLE != 1:
@@ -48,7 +48,7 @@ def test_long_page_is_analysed_without_long_tasks(browser, service_url, long_pag
     page.wait_for_load_state("load")
     settle(page, 1000)
 
-    perf = analyse_settled(page, browser.sw)
+    perf = analyze_settled(page, browser.sw)
     h = hooks(page)
     assert h["status"] == "ready"
     # Enough work to matter: a few hundred flags anchored and drawn.

@@ -1,6 +1,6 @@
 """Answers that say when to try again are retried, and the page gets there.
 
-The service here has an analysis time limit of zero: each request analyses
+The service here has an analysis time limit of zero: each request analyzes
 one slice of the page, caches it, and answers 503 ``analysis_timeout`` with
 ``Retry-After``, until every slice is cached and the page answers 200.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from procs import free_port, running
+
+from claimflag.tools.procs import free_port, running
 
 from .conftest import CLAIMFLAG, hooks
 

@@ -69,19 +69,22 @@ async function syncAll() {
   for (const host of Object.keys(settings.sites)) await mirrorSite(host);
 }
 
-/** The service's default minimum claim score (for the popup's slider), cached for a day. */
-async function serviceMinScore(settings) {
-  const cached = await ext.storageGet('local', 'serviceInfo', null);
-  const fresh = cached && cached.serviceUrl === settings.serviceUrl && Date.now() - cached.at < 86400000;
-  if (!fresh && settings.token) {
-    request(settings.serviceUrl, '/v1/settings', { token: settings.token, timeoutMs: 3000 }).then(({ body }) => {
-      const minScore = Number(body?.limits?.min_score_default);
-      if (Number.isFinite(minScore)) {
-        ext.storageSet('local', { serviceInfo: { serviceUrl: settings.serviceUrl, minScore, at: Date.now() } });
-      }
-    }, () => {});
+/**
+ * The minimum claim score the service applies on `host` (its model's
+ * threshold unless settings say otherwise: `effective.min_score` of
+ * GET /v1/settings/<host>), for the popup's slider; null when the service
+ * does not say (unreachable, or no install token to ask with).
+ */
+async function serviceMinScore(settings, host) {
+  const token = host ? await ensureToken(settings) : '';
+  if (!token) return null;
+  try {
+    const { body } = await request(settings.serviceUrl, `/v1/settings/${encodeURIComponent(host)}`, { token, timeoutMs: 3000 });
+    const minScore = body?.effective?.min_score;
+    return typeof minScore === 'number' && minScore >= 0 && minScore <= 1 ? minScore : null;
+  } catch {
+    return null;
   }
-  return cached?.serviceUrl === settings.serviceUrl ? cached.minScore : null;
 }
 
 // ---- analyze -----------------------------------------------------------------
@@ -237,17 +240,6 @@ async function handle(msg, sender) {
   }
   const tabId = sender.tab?.id;
   switch (msg.what) {
-    case MSG.SITE_GET: {
-      const settings = await loadSettings();
-      const url = msg.url ?? sender.tab?.url ?? '';
-      let host = '';
-      try {
-        host = new URL(url).hostname;
-      } catch {
-        host = '';
-      }
-      return ok({ site: resolveSite(settings, host), clickToAnalyse: settings.clickToAnalyse });
-    }
     case MSG.ANALYZE:
       if (tabId === undefined) return fail('invalid_request', 'analyze comes from a tab');
       return analyze(tabId, msg);
@@ -266,11 +258,12 @@ async function handle(msg, sender) {
       return ok({
         tab: state,
         site,
-        clickToAnalyse: settings.clickToAnalyse,
+        clickToAnalyze: settings.clickToAnalyze,
         serviceUrl: settings.serviceUrl,
-        serviceMinScore: await serviceMinScore(settings),
       });
     }
+    case MSG.SERVICE_MIN_SCORE_GET:
+      return ok(await serviceMinScore(await loadSettings(), normalizeHost(msg.host)));
     case MSG.SETTINGS_GET:
       return ok(await loadSettings());
     case MSG.SETTINGS_SET: {
@@ -307,8 +300,8 @@ async function handle(msg, sender) {
       const token = await ensureToken(settings, { force: true });
       return token ? ok({ token }) : fail('unavailable', 'the service gave no token (POST /v1/installs)');
     }
-    case MSG.TAB_ANALYSE:
-      return ext.sendToTab(msg.tabId, { what: MSG.ANALYSE_NOW });
+    case MSG.TAB_ANALYZE:
+      return ext.sendToTab(msg.tabId, { what: MSG.ANALYZE_NOW });
     case MSG.COMMAND:
       return runCommand(msg.command, msg.tabId);
     default:

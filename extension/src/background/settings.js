@@ -25,7 +25,7 @@ export function updateSettings(fn) {
   return next;
 }
 
-const GLOBAL_KEYS = ['serviceUrl', 'token', 'clickToAnalyse', 'defaults', 'sensitive'];
+const GLOBAL_KEYS = ['serviceUrl', 'token', 'clickToAnalyze', 'defaults', 'sensitive'];
 
 /** Patch the global options (not the per-site entries). */
 export function setOptions(patch) {

@@ -189,6 +189,13 @@ function trimBlock(frame) {
   return { element: frame.element, segment: frame.segment, text: text.slice(lead, end), pieces };
 }
 
+/** The same block as it is in the page now, or null (for anchoring after the page changed). */
+export function recollectBlock(block) {
+  if (!block.element.isConnected) return null;
+  const now = collectBlocks(block.element).filter((b) => b.element === block.element);
+  return now.find((b) => b.segment === block.segment) ?? now.find((b) => b.text.includes(block.text)) ?? null;
+}
+
 /**
  * The nearest ancestor-or-self of `node` that is a block container (for
  * re-collecting only the part of a page a mutation touched).

@@ -221,6 +221,12 @@ class ApiHighlighter {
     for (const { h } of Object.values(this.highlights)) h.clear();
     this.register();
   }
+
+  /** Nothing drawn, nothing observed, for good. */
+  destroy() {
+    this.clear();
+    this.observer = null;
+  }
 }
 
 /**
@@ -324,6 +330,10 @@ class MarkHighlighter {
     this.marks.clear();
     this.items = [];
     this.focused = null;
+  }
+
+  destroy() {
+    this.clear();
   }
 }
 

@@ -1,4 +1,4 @@
-// Options: service URL and token, the "analyse only when I click" mode,
+// Options: service URL and token, the "analyze only when I click" mode,
 // defaults for new sites, the site list and the sensitive (default-off) list.
 
 import { ext } from '../shared/ext.js';
@@ -72,7 +72,7 @@ function renderDefaults() {
   const score = el('input', { type: 'number', min: '0', max: '1', step: '0.05', value: d.min_score ?? '', placeholder: 'service default', id: 'default-min-score' });
   score.addEventListener('change', () => set({ min_score: score.value === '' ? null : Number(score.value) }));
   $('defaults').replaceChildren(
-    el('label', { className: 'check' }, enabled, 'Analyse new sites (switch off to opt in site by site)'),
+    el('label', { className: 'check' }, enabled, 'Analyze new sites (switch off to opt in site by site)'),
     ...kindBoxes,
     el('label', { htmlFor: 'default-min-score' }, 'Minimum claim score (empty = the service’s default; 0 = every claim, 1 = only the surest)'),
     score,
@@ -110,7 +110,7 @@ function renderSites() {
 function render() {
   if (document.activeElement !== $('service-url')) $('service-url').value = settings.serviceUrl;
   if (document.activeElement !== $('token')) $('token').value = settings.token;
-  $('click-to-analyse').checked = settings.clickToAnalyse;
+  $('click-to-analyze').checked = settings.clickToAnalyze;
   if (document.activeElement !== $('sensitive')) $('sensitive').value = settings.sensitive.join('\n');
   renderDefaults();
   renderSites();
@@ -151,8 +151,8 @@ function wire() {
       saved(reply.error?.message ?? 'No token');
     }
   });
-  $('click-to-analyse').addEventListener('change', (e) => {
-    call({ what: MSG.SETTINGS_SET, patch: { clickToAnalyse: e.target.checked } }).then(() => saved('Saved'));
+  $('click-to-analyze').addEventListener('change', (e) => {
+    call({ what: MSG.SETTINGS_SET, patch: { clickToAnalyze: e.target.checked } }).then(() => saved('Saved'));
   });
   $('add-site').addEventListener('submit', async (e) => {
     e.preventDefault();

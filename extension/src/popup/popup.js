@@ -3,12 +3,12 @@
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
-import { FALLBACK_MIN_SCORE } from '../shared/site-settings.js';
+import { fromSlider, sensitivityView } from './sensitivity.js';
 
 const $ = (id) => document.getElementById(id);
 
 const STATUS_TEXT = {
-  pending: 'Analysing…',
+  pending: 'Analyzing…',
   ready: 'Ready',
   disabled: 'Off',
   error: 'Service error',
@@ -16,6 +16,10 @@ const STATUS_TEXT = {
 
 let tabId = null;
 let current = null; // last TAB_STATE_GET value
+// The service's minimum claim score on the page's host (for the slider):
+// undefined until it answers, null if it did not say; and the page's status
+// when it was asked.
+const service = { host: '', minScore: undefined, status: '' };
 // Bumped by every refresh and every change the user makes: an answer to an
 // older refresh is dropped, so it cannot undo a click that came after it.
 let seq = 0;
@@ -58,7 +62,7 @@ function render(value) {
 
   let status = tab.status;
   let statusText = STATUS_TEXT[status] ?? status;
-  if (status === 'disabled' && tab.reason === 'click-to-analyse') statusText = 'Waiting for a click';
+  if (status === 'disabled' && tab.reason === 'click-to-analyze') statusText = 'Waiting for a click';
   if (status === 'disabled' && tab.reason === 'off:server') statusText = 'Off (server)';
   if (status === 'error' && tab.error === 'unreachable') statusText = 'Service not running';
   if (status === 'error' && tab.error === 'rate_limited') statusText = 'Rate limited';
@@ -81,17 +85,18 @@ function render(value) {
     box.checked = doc.kinds.includes(kind);
     box.disabled = !doc.enabled;
   }
-  const minScore = doc.min_score ?? value.serviceMinScore ?? FALLBACK_MIN_SCORE;
-  const sens = Math.round((1 - minScore) * 100);
-  if (document.activeElement !== $('sensitivity')) $('sensitivity').value = String(sens);
-  $('sensitivity').disabled = !doc.enabled;
-  $('sensitivity-out').textContent = doc.min_score === null
-    ? '(the service’s default)'
-    : `(claims scoring ${doc.min_score.toFixed(2)} or more)`;
+  askService(site.host, status);
+  const sensitivity = sensitivityView(doc.min_score, service.minScore);
+  const slider = $('sensitivity');
+  if (sensitivity.known && document.activeElement !== slider) slider.value = sensitivity.value;
+  // Unknown: no position at all (the slider is hidden, its place kept), rather than one made up.
+  slider.toggleAttribute('data-unknown', !sensitivity.known);
+  slider.disabled = !doc.enabled || !sensitivity.known;
+  $('sensitivity-out').textContent = sensitivity.text;
 
-  const waiting = doc.enabled && (tab.reason === 'click-to-analyse' || status === 'error');
-  $('analyse').hidden = !waiting;
-  $('analyse').textContent = status === 'error' ? 'Try again' : 'Analyse this page';
+  const waiting = doc.enabled && (tab.reason === 'click-to-analyze' || status === 'error');
+  $('analyze').hidden = !waiting;
+  $('analyze').textContent = status === 'error' ? 'Try again' : 'Analyze this page';
   $('toggle-view').textContent = tab.visible === false ? 'Show highlights' : 'Hide highlights';
   $('toggle-view').disabled = !doc.enabled || status === 'disabled';
   if (status === 'error' && tab.error === 'unreachable') {
@@ -99,6 +104,22 @@ function render(value) {
   } else {
     showError('');
   }
+}
+
+/**
+ * Ask the service worker for the service's minimum claim score on `host`:
+ * once per host, and once more if it did not say and the page has since been
+ * analyzed (the service was started meanwhile).
+ */
+function askService(host, status) {
+  const again = service.minScore === null && status === 'ready' && service.status !== 'ready';
+  if (service.host === host && !again) return;
+  Object.assign(service, { host, minScore: undefined, status });
+  ext.send({ what: MSG.SERVICE_MIN_SCORE_GET, host }).then((reply) => {
+    if (service.host !== host) return;
+    service.minScore = reply.ok ? reply.value : null;
+    if (current) render(current);
+  });
 }
 
 async function refresh() {
@@ -136,13 +157,13 @@ function wire() {
   }
   let t = 0;
   $('sensitivity').addEventListener('input', (e) => {
-    const minScore = Math.round(100 - Number(e.target.value)) / 100;
-    $('sensitivity-out').textContent = `(claims scoring ${minScore.toFixed(2)} or more)`;
+    const minScore = fromSlider(e.target.value);
+    $('sensitivity-out').textContent = sensitivityView(minScore).text;
     clearTimeout(t);
     t = setTimeout(() => setSite({ min_score: minScore }), 200);
   });
-  $('analyse').addEventListener('click', async () => {
-    const reply = await ext.send({ what: MSG.TAB_ANALYSE, tabId });
+  $('analyze').addEventListener('click', async () => {
+    const reply = await ext.send({ what: MSG.TAB_ANALYZE, tabId });
     if (!reply.ok) showError(reply.error?.message);
   });
   $('toggle-view').addEventListener('click', async () => {

@@ -3,6 +3,8 @@
 // service worker, a closed port or a reloaded extension cannot break a page.
 
 /* global browser, chrome */
+import { fail } from './messages.js';
+
 const api = globalThis.browser?.runtime ? globalThis.browser : globalThis.chrome;
 
 const warned = new Set();
@@ -10,6 +12,23 @@ function warnOnce(where, err) {
   if (warned.has(where)) return;
   warned.add(where);
   console.debug(`ClaimFlag: ${where} failed:`, err?.message ?? err);
+}
+
+/** `event.addListener(fn)`; returns the function that removes it again (a no-op if adding failed). */
+function listen(event, fn, where) {
+  try {
+    event.addListener(fn);
+  } catch (err) {
+    warnOnce(where, err);
+    return () => {};
+  }
+  return () => {
+    try {
+      event.removeListener(fn);
+    } catch (err) {
+      warnOnce(where, err);
+    }
+  };
 }
 
 export const ext = {
@@ -51,22 +70,18 @@ export const ext = {
     }
   },
 
-  /** Listen to storage changes: `fn(changes, areaName)`. */
+  /** Listen to storage changes: `fn(changes, areaName)`. Returns a function that stops listening. */
   onStorageChanged(fn) {
-    try {
-      api.storage.onChanged.addListener(fn);
-    } catch (err) {
-      warnOnce('storage.onChanged', err);
-    }
+    return listen(api.storage?.onChanged, fn, 'storage.onChanged');
   },
 
   /** Send `msg` to the service worker; resolves to its reply or `{ok:false, error}`. */
   async send(msg) {
     try {
       const reply = await api.runtime.sendMessage(msg);
-      return reply ?? { ok: false, error: { code: 'no_reply', message: 'no reply' } };
+      return reply ?? fail('no_reply', 'no reply');
     } catch (err) {
-      return { ok: false, error: { code: 'unreachable', message: String(err?.message ?? err) } };
+      return fail('unreachable', String(err?.message ?? err));
     }
   },
 
@@ -74,31 +89,32 @@ export const ext = {
   async sendToTab(tabId, msg) {
     try {
       const reply = await api.tabs.sendMessage(tabId, msg);
-      return reply ?? { ok: false, error: { code: 'no_reply', message: 'no reply' } };
+      return reply ?? fail('no_reply', 'no reply');
     } catch (err) {
-      return { ok: false, error: { code: 'unreachable', message: String(err?.message ?? err) } };
+      return fail('unreachable', String(err?.message ?? err));
     }
   },
 
   /**
    * The one runtime.onMessage listener: `handler(msg, sender)` returns a
    * reply (or a promise of one); thrown errors become `{ok:false}` replies.
+   * Returns a function that stops listening.
    */
   onMessage(handler) {
-    api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    return listen(api.runtime.onMessage, (msg, sender, sendResponse) => {
       let result;
       try {
         result = handler(msg, sender);
       } catch (err) {
-        sendResponse({ ok: false, error: { code: 'internal', message: String(err?.message ?? err) } });
+        sendResponse(fail('internal', String(err?.message ?? err)));
         return false;
       }
       if (result === undefined) return false; // not ours: let other listeners answer
       Promise.resolve(result).then(sendResponse, (err) => {
-        sendResponse({ ok: false, error: { code: 'internal', message: String(err?.message ?? err) } });
+        sendResponse(fail('internal', String(err?.message ?? err)));
       });
       return true;
-    });
+    }, 'runtime.onMessage');
   },
 
   async activeTab() {

@@ -1,11 +1,18 @@
 // Per-site rules as pure functions over hostnames. No browser APIs here:
-// `node --test` imports this module directly.
+// `node --test` imports this module directly. They are the service's rules
+// (server/claimflag/domains.py): both are tested against the same cases,
+// tests/data/host_rules.json.
 
-const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+// One label of an ASCII host name: letters, digits, hyphens inside, and the
+// underscores browsers accept; at most 63 characters.
+const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const MAX_HOST_CHARS = 253;
+const BARE_IPV6 = /^[0-9a-f]*:[0-9a-f:.]*:[0-9a-f:.]*$/i;
 
 /**
- * Lower-cased, IDNA-encoded (punycode) hostname without a trailing dot,
- * or "" if `input` is not a usable hostname. Accepts a bare host or a URL.
+ * Lower-cased, IDNA-encoded (punycode) hostname without a trailing dot
+ * (an IPv6 address without its brackets), or "" if `input` is not a usable
+ * hostname. Accepts a bare host or a URL.
  * @param {string} input
  * @returns {string}
  */
@@ -13,40 +20,39 @@ export function normalizeHost(input) {
   if (typeof input !== 'string') return '';
   let s = input.trim();
   if (!s) return '';
+  if (BARE_IPV6.test(s)) s = `[${s}]`;
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(s)) s = `http://${s}`;
   let host;
   try {
-    host = new URL(s).hostname; // lower-cases and IDNA-encodes
+    host = new URL(s).hostname; // lower-cases and IDNA-encodes (UTS #46, non-transitional), IPv4/6 canonical
   } catch {
     return '';
   }
-  host = host.replace(/\.+$/, '');
-  if (host.startsWith('[')) return host; // IPv6 literal, kept as the URL parser writes it
-  if (!host || host.includes(' ')) return '';
+  if (host.startsWith('[')) return host.slice(1, -1);
+  if (host.endsWith('.')) host = host.slice(0, -1); // the DNS root, once
+  if (!host || host.length > MAX_HOST_CHARS || !host.split('.').every((label) => LABEL.test(label))) return '';
   return host;
 }
 
-/** True for IP literals, which have no broader hostnames. */
+/** True for IP addresses, which have no parent domains. */
 export function isIpHost(host) {
-  return IPV4.test(host) || host.startsWith('[');
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
 }
 
 /**
- * The host itself, then each broader hostname, most specific first:
- * "a.news.example.com" → ["a.news.example.com", "news.example.com", "example.com"].
- * Stops at two labels (no public-suffix list: "co.uk" style suffixes are
- * simply never stored as rules because normalizeHost never produces them
- * from a user's own site entry).
+ * The host and every parent domain, most specific first (the service's
+ * `lookup_chain`): "a.news.example.com" → ["a.news.example.com",
+ * "news.example.com", "example.com", "com"]. An IP address stands alone.
+ * There is no public-suffix list: a rule on "co.uk" covers every host under
+ * it, as the person who wrote it asked.
  * @param {string} host a normalized hostname
  * @returns {string[]}
  */
-export function broaderHostnames(host) {
+export function lookupChain(host) {
   if (!host) return [];
-  if (isIpHost(host) || !host.includes('.')) return [host];
+  if (isIpHost(host)) return [host];
   const labels = host.split('.');
-  const out = [];
-  for (let i = 0; i <= labels.length - 2; i += 1) out.push(labels.slice(i).join('.'));
-  return out;
+  return labels.map((_, i) => labels.slice(i).join('.'));
 }
 
 /**
@@ -58,7 +64,7 @@ export function matchHost(host, list) {
   const has = Array.isArray(list)
     ? (h) => list.includes(h)
     : (h) => Object.prototype.hasOwnProperty.call(list ?? {}, h);
-  for (const h of broaderHostnames(host)) if (has(h)) return h;
+  for (const h of lookupChain(host)) if (has(h)) return h;
   return '';
 }
 

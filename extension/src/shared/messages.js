@@ -3,31 +3,31 @@
 
 export const MSG = Object.freeze({
   // content script → service worker
-  SITE_GET: 'site.get', // {url} → {host, site: {source, rule, doc}, clickToAnalyse}
   ANALYZE: 'analyze', // {url, kinds, blocks: [{id, text}]} → {disabled, model, notes, counts, blocks}
   STATE_REPORT: 'state.report', // {state: TabState} → null (stored per tab; sets the badge)
   DISMISS: 'dismiss', // {textHash} → null (hides that flag on the sender tab's site, through the service)
   // extension pages (popup, options) → service worker
-  TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyse}
+  TAB_STATE_GET: 'tab.state.get', // {tabId} → {tab: TabState|null, site, clickToAnalyze, serviceUrl}
+  SERVICE_MIN_SCORE_GET: 'service.minScore.get', // {host} → number|null (the service's minimum claim score there; null: unknown)
   SETTINGS_GET: 'settings.get', // {} → Settings
-  SETTINGS_SET: 'settings.set', // {patch} → Settings (serviceUrl, token, clickToAnalyse, defaults, sensitive)
+  SETTINGS_SET: 'settings.set', // {patch} → Settings (serviceUrl, token, clickToAnalyze, defaults, sensitive)
   SITE_SET: 'site.set', // {host, patch: Partial<SiteDoc>, exact?} → Settings
   SITE_REMOVE: 'site.remove', // {host} → Settings
   TOKEN_RENEW: 'token.renew', // {} → {token}
-  TAB_ANALYSE: 'tab.analyse', // {tabId} → null (asks the content script to analyse now)
+  TAB_ANALYZE: 'tab.analyze', // {tabId} → null (asks the content script to analyze now)
   COMMAND: 'command', // {command, tabId?} → null (same path as a keyboard command)
   // service worker → content script (tabs.sendMessage)
   FLAG_NEXT: 'flag.next',
   FLAG_PREVIOUS: 'flag.previous',
   HIGHLIGHTS_TOGGLE: 'highlights.toggle',
-  ANALYSE_NOW: 'analyse.now',
+  ANALYZE_NOW: 'analyze.now',
   FLAG_DISMISS: 'flag.dismiss', // dismiss the flag whose note is shown (or the one stepped to)
 });
 
 /** Messages that change settings or act on tabs: accepted only from the extension's own pages. */
 export const PRIVILEGED = new Set([
   MSG.SETTINGS_GET, MSG.SETTINGS_SET, MSG.SITE_SET, MSG.SITE_REMOVE, MSG.TOKEN_RENEW,
-  MSG.TAB_STATE_GET, MSG.TAB_ANALYSE, MSG.COMMAND,
+  MSG.TAB_STATE_GET, MSG.SERVICE_MIN_SCORE_GET, MSG.TAB_ANALYZE, MSG.COMMAND,
 ]);
 
 /** Keyboard commands (manifest "commands") → the message sent to the active tab. */

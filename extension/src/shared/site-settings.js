@@ -3,7 +3,7 @@
 // {
 //   serviceUrl: "http://127.0.0.1:8000",
 //   token: "",                       // install token from POST /v1/installs ("" = none)
-//   clickToAnalyse: false,           // true: never send a page until the user asks
+//   clickToAnalyze: false,           // true: never send a page until the user asks
 //   defaults: SiteDoc,               // for sites without their own entry
 //   sites: { [hostname]: SiteDoc },  // per-site entries; "example.com" covers its subdomains
 //   sensitive: [hostname, ...],      // default-off list (mail, banking, health portals)
@@ -28,9 +28,6 @@ export const TYPES = Object.freeze({
 
 export const DEFAULT_SERVICE_URL = 'http://127.0.0.1:8000';
 
-/** What the popup's slider shows for min_score null when the service has not said its default. */
-export const FALLBACK_MIN_SCORE = 0.37;
-
 /** Sites where pages are private by nature: off unless the user turns them on. */
 export const DEFAULT_SENSITIVE = Object.freeze([
   // mail and messaging
@@ -54,7 +51,7 @@ export function defaultSettings() {
   return {
     serviceUrl: DEFAULT_SERVICE_URL,
     token: '',
-    clickToAnalyse: false,
+    clickToAnalyze: false,
     defaults: defaultSiteDoc(),
     sites: {},
     sensitive: [...DEFAULT_SENSITIVE],
@@ -98,7 +95,9 @@ export function normalizeSettings(raw) {
   return {
     serviceUrl: normalizeServiceUrl(r.serviceUrl) || d.serviceUrl,
     token: typeof r.token === 'string' ? r.token.trim() : '',
-    clickToAnalyse: typeof r.clickToAnalyse === 'boolean' ? r.clickToAnalyse : d.clickToAnalyse,
+    // (`clickToAnalyse`: the key's spelling before 0.1.0's last change; a reader who chose
+    // click-only must not have pages sent because a key was renamed.)
+    clickToAnalyze: [r.clickToAnalyze, r.clickToAnalyse].find((v) => typeof v === 'boolean') ?? d.clickToAnalyze,
     defaults: normalizeSiteDoc(r.defaults, d.defaults),
     sites,
     sensitive: Array.isArray(r.sensitive)

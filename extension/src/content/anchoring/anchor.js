@@ -49,3 +49,39 @@ export function nearestIndexOf(hay, needle, near) {
   }
   return best;
 }
+
+/**
+ * Anchor every span of an answer, in the slicer's time slices.
+ * @param {object[]} blocks  the blocks as sent (each with its `id`)
+ * @param {{id: string, spans?: object[]}[]} answer  the service's blocks
+ * @param {object} o
+ * @param {import('../slicer.js').Slicer} o.slicer
+ * @param {(block: object) => object|null} o.recollect  the block as it is in the page now
+ * @param {() => boolean} o.wanted  checked after each pause: false drops the work
+ * @returns {Promise<{anchored: object[], orphans: number} | null>} null once no longer wanted
+ */
+export async function anchorAnswer(blocks, answer, { slicer, recollect, wanted }) {
+  const byId = new Map(blocks.map((b) => [b.id, b]));
+  const anchored = [];
+  let orphans = 0;
+  // A block that changed in flight is re-read once, not once per span.
+  const recollected = new Map();
+  const now = (block) => {
+    if (!recollected.has(block)) recollected.set(block, recollect(block));
+    return recollected.get(block);
+  };
+  for (const rb of answer) {
+    const block = byId.get(rb.id);
+    if (!block) continue;
+    for (const span of rb.spans ?? []) {
+      const a = anchorSpan(block, span, () => now(block));
+      if (a.error) orphans += 1;
+      else anchored.push({ id: rb.id, element: block.element, segment: block.segment, kind: span.kind, span, range: a.range });
+      if (slicer.due()) {
+        await slicer.pause();
+        if (!wanted()) return null;
+      }
+    }
+  }
+  return { anchored, orphans };
+}
