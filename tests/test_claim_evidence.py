@@ -23,7 +23,8 @@ import pytest
 import spacy
 
 from claimflag.config import Config
-from claimflag.nlp import claim_evidence, claim_mentions, factories  # noqa: F401  (registers the component)
+from claimflag.nlp import claim_mentions, factories  # noqa: F401  (registers the component)
+from claimflag.nlp.claim_evidence import notes
 from claimflag.nlp.flags import NOTE_MAX_CHARS
 from claimflag.nlp.pipeline import load_annotator
 
@@ -110,7 +111,7 @@ def test_notes_are_short_specific_and_built_from_slots(annotator, row):
     for start, end in evidence.note.slots:
         assert 0 <= start < end <= len(text)
     # Page words enter only through slots: every word of the template is
-    # fixed wording written in the component's source.
+    # fixed wording written in the notes part's source.
     blank = evidence.note.template.format(*["" for _ in evidence.note.slots])
     assert set(re.findall(r"[a-z']+", blank.lower())) <= _SOURCE_WORDS, blank
     # ... and the rendered note shares words with the sentence.
@@ -175,6 +176,77 @@ def test_component_round_trips_through_disk(annotator, tmp_path):
     loaded = spacy.load(tmp_path / "nlp")
     text = CLAIMS[0]["text"]
     assert loaded(text)._.claim_evidence == annotator(text)._.claim_evidence
+
+
+# The component's data files as shipped, read here by path, not through the
+# code that loads them.
+PACKAGE_DATA = Path(claim_mentions.__file__).parent / "data"
+DATA_FILES = {"words": "claim_words.jsonl", "regexes": "claim_regexes.jsonl",
+              "mentions": "claim_mentions.jsonl", "names": "claim_names.jsonl"}
+
+
+def _shipped() -> dict[str, list[dict]]:
+    found = {}
+    for part, filename in DATA_FILES.items():
+        with open(PACKAGE_DATA / filename, encoding="utf-8") as f:
+            found[part] = [json.loads(line) for line in f if line.strip()]
+    return found
+
+
+def test_initialize_loads_the_word_lists_shipped_in_nlp_data():
+    nlp = spacy.blank("en")
+    evidence = nlp.add_pipe("claimflag_claim_evidence")
+    shipped = _shipped()
+    evidence.initialize(data={**shipped, "words": [
+        {**row, "words": ["nothing"]} if row["kind"] == "evaluative" else row for row in shipped["words"]]})
+    assert evidence.words.evaluative == {"nothing"}
+    nlp.initialize()                                       # back to the shipped data
+    assert evidence.data == shipped
+    words = {row["kind"]: row["words"] for row in shipped["words"]}
+    assert evidence.words.reporting == set(words["reporting_lemma"])
+    assert evidence.words.quote_frame == set(words["reporting_lemma"] + words["quote_frame_lemma"])
+    assert evidence.words.evaluative == set(words["evaluative"])
+    assert [" ".join(marker) for marker in evidence.words.cause_after] == words["cause_after"]
+    furniture = [row for row in shipped["regexes"] if row["kind"] == "furniture"]
+    assert len(evidence.words.furniture_lines) == len(furniture) > 40
+    assert evidence.mentions.patterns == [(row["label"], row["pattern"]) for row in shipped["mentions"]]
+
+
+def test_data_missing_a_list_or_naming_an_unknown_one_is_refused():
+    evidence = spacy.blank("en").add_pipe("claimflag_claim_evidence")
+    shipped = _shipped()
+    without = [row for row in shipped["words"] if row["kind"] != "people_source"]
+    with pytest.raises(ValueError, match="people_source"):
+        evidence.initialize(data={**shipped, "words": without})
+    with pytest.raises(ValueError, match="evaluativ"):
+        evidence.initialize(data={**shipped, "words": shipped["words"] + [
+            {"kind": "evaluativ", "words": ["grand"]}]})
+    with pytest.raises(ValueError, match="fragment 'weekday'"):
+        evidence.initialize(data={**shipped, "regexes": shipped["regexes"] + [
+            {"kind": "furniture", "group": "date", "regex": "^{weekday}$"}]})
+
+
+def test_own_data_is_used_and_survives_a_save_load_round_trip(tmp_path):
+    annotator = load_annotator(Config.SPACY_MODEL)     # its own: its data changes here
+    evidence = annotator.get_pipe("claimflag_claim_evidence")
+    text = "The harbour wall collapsed on Sunday, the council said."
+    assert annotator(text)._.claim_evidence is not None
+    data = {part: list(rows) for part, rows in evidence.data.items()}
+    data["regexes"].append({"kind": "furniture", "group": "test", "regex": r"^the harbour wall\b"})
+    evidence.initialize(data=data)
+    assert annotator(text)._.claim_evidence is None
+
+    annotator.to_disk(tmp_path / "nlp")
+    saved = tmp_path / "nlp" / "claimflag_claim_evidence"
+    assert sorted(p.name for p in saved.iterdir()) == sorted(DATA_FILES.values())
+    lines = (saved / "claim_regexes.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[-1])["regex"] == r"^the harbour wall\b"    # one readable row a line
+    loaded = spacy.load(tmp_path / "nlp")
+    assert loaded.get_pipe("claimflag_claim_evidence").data == data
+    assert loaded(text)._.claim_evidence is None
+
+    evidence.initialize()                               # the shipped data again
+    assert annotator(text)._.claim_evidence is not None
 
 
 def test_veto_precision_and_recall(annotator):
@@ -254,7 +326,8 @@ def test_page_through_the_api_flags_claims_only(client):
     assert len(hits) > len(PAGE_CLAIMS) // 2, hits
 
 
-_SOURCE_WORDS = set(re.findall(r"[a-z']+", inspect.getsource(claim_evidence).lower()))
+# The templates' wording is written in the notes part.
+_SOURCE_WORDS = set(re.findall(r"[a-z']+", inspect.getsource(notes).lower()))
 
 
 def _content_words(text: str) -> set[str]:

@@ -10,15 +10,12 @@ annotator leaves out: it cost more than the tagger and parser together.
 from __future__ import annotations
 
 import functools
-import json
-import re
-from importlib import resources
 
 from spacy.matcher import Matcher
-from spacy.parts_of_speech import IDS as POS_IDS
-from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+
+from .matcher_gate import MatcherGate
 
 MENTIONS = "claimflag_mentions"                    # the doc.spans key
 # Of two overlapping matches the longer wins; of two as long, the earlier
@@ -26,7 +23,6 @@ MENTIONS = "claimflag_mentions"                    # the doc.spans key
 _RANK = {label: i for i, label in enumerate(("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"))}
 # Lower-case words inside a name: "Bank of England", "Department for Transport".
 _NAME_JOINERS = {"of", "for", "&", "de", "du", "la", "le", "von", "van", "der", "al"}
-_DATA_FILES = {"patterns": "claim_mentions.jsonl", "cues": "claim_names.jsonl"}
 
 
 class Mentions:
@@ -42,13 +38,13 @@ class Mentions:
     person ("Karin Holm said")."""
 
     def __init__(self, vocab: Vocab, patterns: list[dict], cues: list[dict],
-                 reporting_lemmas: set[str]):
+                 reporting_lemmas: frozenset[str]):
         self.vocab = vocab
         self.reporting_lemmas = reporting_lemmas
         self.patterns = [(row["label"], row["pattern"]) for row in patterns]
         # Bad patterns fail here, at load, not on the first sentence they meet.
         Matcher(vocab, validate=True).add("check", [pattern for _, pattern in self.patterns])
-        self.gate = _PatternGate([pattern for _, pattern in self.patterns])
+        self.gate = MatcherGate([pattern for _, pattern in self.patterns])
         # A sentence runs a Matcher with only the few patterns the gate lets
         # through: the Matcher's cost grows with the patterns it tries at every
         # token. Sentences share few such sets, so their Matchers are kept.
@@ -70,7 +66,7 @@ class Mentions:
 
     def __call__(self, doc: Doc) -> list[Span]:
         by_label: dict[str, set[tuple[int, int]]] = {}
-        which = self.gate.possible(doc)
+        which = self.gate.for_doc(doc)(0, len(doc))
         for key, start, end in self._matcher(which)(doc) if which else ():
             by_label.setdefault(self.vocab.strings[key], set()).add((start, end))
         # Per label, the longest of overlapping matches, the earlier of two as
@@ -132,85 +128,3 @@ class Mentions:
         if len(name) > 1 and head.dep_ == "nsubj" and head.head.lemma_.lower() in self.reporting_lemmas:
             return "PERSON"                                 # Karin Holm said
         return "NAME"
-
-
-class _PatternGate:
-    """A cheap necessary condition for each pattern's Matcher hit, checked first.
-
-    A sentence leaves most patterns no chance, and a Matcher run costs far
-    more per sentence than a few set lookups. A pattern can only match a
-    sentence that holds, for each of its required tokens given by word
-    (``LOWER``, ``ORTH``/``TEXT``, ``IN`` lists), regular expression or
-    ``POS``, at least one token that fits; skipping a pattern where that
-    fails changes nothing. A pattern with no required token always runs."""
-
-    _KINDS = ("LOWER", "ORTH", "POS")
-    _REGEX_CACHE_SIZE = 100_000                # words; the cache is emptied when full
-
-    def __init__(self, patterns: list[list[dict]]):
-        # Words and parts of speech are tested as the hashes ``Doc.to_array``
-        # gives, without making a Token per word: each hash maps to a bit mask
-        # of the tests it passes, and a pattern's tests all pass when the
-        # sentence's masks together hold all its bits. A word's mask for the
-        # regular expressions is worked out the first time the word is seen.
-        self.masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
-        self.regexes: dict[str, list[tuple[re.Pattern, int]]] = {kind: [] for kind in self._KINDS}
-        self.regex_masks: dict[str, dict[int, int]] = {kind: {} for kind in self._KINDS}
-        self.needs: list[int] = []
-        bit = 1
-        for pattern in patterns:
-            need = 0
-            for kind, value in filter(None, map(self._test, pattern)):
-                if isinstance(value, re.Pattern):
-                    self.regexes[kind].append((value, bit))
-                else:
-                    for h in value:
-                        self.masks[kind][h] = self.masks[kind].get(h, 0) | bit
-                need |= bit
-                bit <<= 1
-            self.needs.append(need)
-
-    @staticmethod
-    def _test(spec: dict) -> tuple | None:
-        if spec.get("OP") not in (None, "+"):
-            return None                       # optional or repeated from zero
-        if isinstance(spec.get("POS"), str):
-            return "POS", {POS_IDS[spec["POS"]]}
-        for attr in ("LOWER", "ORTH", "TEXT"):
-            key = "LOWER" if attr == "LOWER" else "ORTH"
-            value = spec.get(attr)
-            if isinstance(value, str):
-                return key, {get_string_id(value)}
-            if isinstance(value, dict) and isinstance(value.get("IN"), list):
-                return key, set(map(get_string_id, value["IN"]))
-            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-                return key, re.compile(value["REGEX"])
-        return None
-
-    def possible(self, doc: Doc) -> tuple[int, ...]:
-        """The indexes of the patterns that may match the sentence."""
-        passed = 0
-        for kind, column in zip(self._KINDS, doc.to_array(list(self._KINDS)).T.tolist()):
-            masks = self.masks[kind]
-            for h in set(column):
-                passed |= masks.get(h, 0)
-                if self.regexes[kind]:
-                    passed |= self._regex_mask(kind, h, doc.vocab.strings)
-        return tuple(i for i, need in enumerate(self.needs) if need & passed == need)
-
-    def _regex_mask(self, kind: str, h: int, strings) -> int:
-        cache = self.regex_masks[kind]
-        mask = cache.get(h)
-        if mask is None:
-            if len(cache) >= self._REGEX_CACHE_SIZE:
-                cache.clear()
-            word = strings[h]
-            mask = cache[h] = sum(bit for regex, bit in self.regexes[kind] if regex.search(word))
-        return mask
-
-
-def default_data() -> dict[str, list[dict]]:
-    """The patterns and cue words shipped in the package's data folder."""
-    folder = resources.files("claimflag.nlp").joinpath("data")
-    return {part: [json.loads(line) for line in folder.joinpath(filename).read_text(
-        encoding="utf-8").splitlines() if line.strip()] for part, filename in _DATA_FILES.items()}

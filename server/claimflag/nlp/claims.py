@@ -6,7 +6,7 @@ Two components, in the two pipelines of ``pipeline.py``:
   tagger, parser or NER) and writes a check-worthiness probability per
   sentence to ``doc._.claim_scores``, and the code-point range of each of
   those sentences to ``doc._.claim_sentences``.
-- ``ClaimEvidence`` (in ``claim_evidence.py``) runs only on the sentences
+- ``ClaimEvidence`` (in ``claim_evidence/``) runs only on the sentences
   that scored high enough, with the tagger and parser (no NER), and writes
   ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or
   bare opinion, else its type, label and a note whose slots point at the

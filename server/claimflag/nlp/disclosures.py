@@ -34,20 +34,18 @@ Patterns are written in a small token notation, one pattern per string
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
+from .data_files import packaged, read_jsonl, write_jsonl
 from .flags import Flag, Note
+from .matcher_gate import MatcherGate
 from .offsets import strip_span
 
 KIND = "disclosure"
@@ -175,7 +173,6 @@ NOTES = {
         "Written automatically from data: check the figures against the data source it names.",
 }
 
-_DATA = "data"
 _FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl"}
 # Punctuation a name may contain ("Johnson & Johnson", "Saint-Gobain").
 _NAME_PUNCT = {"&", "-", "'", "’", "+"}
@@ -279,8 +276,8 @@ class DisclosureFinder:
         self.patterns = {"cues": list(patterns.get("cues", [])),
                          "context": list(patterns.get("context", []))}
         self._entries: list[dict] = []
-        cue_patterns: list[list[dict]] = []
-        cue_phrases: list[list[str]] = []
+        # The cues' token patterns, phrases as patterns of lower-case words.
+        self.cue_patterns: list[list[dict]] = []
         self.matcher = Matcher(self.nlp.vocab, validate=True)
         self.phrase_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for role, entries in (("cue", self.patterns["cues"]),
@@ -297,24 +294,24 @@ class DisclosureFinder:
                 if phrase_docs:
                     self.phrase_matcher.add(key, phrase_docs)
                 if entry["role"] == "cue":
-                    cue_patterns += token_patterns
-                    cue_phrases += [[t.lower_ for t in d] for d in phrase_docs]
+                    self.cue_patterns += token_patterns
+                    self.cue_patterns += [[{"LOWER": t.lower_} for t in d] for d in phrase_docs]
         stops = [e for e in self._entries if e["role"] == "name_stop"]
         self._stop_after = {w for e in stops for w in e.get("words", [])}
         self._stop_before = self._stop_after | {w for e in stops for w in e.get("before_words", [])}
         self._key_index = {self.nlp.vocab.strings[f"{self.name}:{i}"]: i
                            for i in range(len(self._entries))}
-        self._cue_gate = _CueGate(cue_patterns, cue_phrases)
+        self._cue_gate = MatcherGate(self.cue_patterns)
 
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         for part, filename in _FILES.items():
-            _write_jsonl(path / filename, self.patterns[part])
+            write_jsonl(path / filename, self.patterns[part])
 
     def from_disk(self, path, *, exclude=tuple()) -> "DisclosureFinder":
         path = ensure_path(path)
-        self.set_patterns({part: _read_jsonl(path / filename)
+        self.set_patterns({part: read_jsonl(path / filename)
                            for part, filename in _FILES.items()})
         return self
 
@@ -325,9 +322,9 @@ class DisclosureFinder:
         # Read once: doc.text rebuilds the text from the tokens at each call.
         text = doc.text
         block = strip_span(text, 0, len(text))
-        gate = self._cue_gate.for_doc(doc)
+        possible_cues = self._cue_gate.for_doc(doc)
         for sent in _sentences(doc):
-            if not gate(sent):
+            if not possible_cues(sent.start, sent.end):
                 continue   # no cue can match: the Matcher would find no hit
             flag = self._judge(doc, text, sent, block)
             if flag is not None:
@@ -460,82 +457,6 @@ class DisclosureFinder:
         return doc[first].idx, doc[last].idx + len(doc[last])
 
 
-class _CueGate:
-    """A cheap necessary condition for a cue hit, checked before the Matcher.
-
-    Most sentences hold no cue, and the Matcher with its wildcards costs far
-    more per sentence than a set lookup. A pattern can only match a sentence
-    that holds, for each of its required tokens given by word (``LOWER``,
-    ``ORTH``/``TEXT``, ``IN`` lists) or by regular expression, at least one
-    token that fits. Sentences that fail this for every cue pattern and
-    phrase are skipped: ``_judge`` would return None for them anyway, so the
-    flags are exactly the same.
-    """
-
-    def __init__(self, patterns: list[list[dict]], phrases: list[list[str]]):
-        self.needs: list[tuple] = []      # per pattern: its required token tests
-        for pattern in patterns:
-            tests = tuple(t for t in (self._test(spec) for spec in pattern) if t is not None)
-            self.needs.append(tests)
-        for words in phrases:
-            self.needs.append(tuple(("LOWER", frozenset([w])) for w in words))
-        # A pattern with no test at all could match anywhere.
-        self.always = any(not tests for tests in self.needs)
-
-    @staticmethod
-    def _test(spec: dict):
-        if spec.get("OP") not in (None, "+"):
-            return None                   # optional, repeated from zero or negated
-        for attr, key in (("LOWER", "LOWER"), ("ORTH", "ORTH"), ("TEXT", "ORTH")):
-            value = spec.get(attr)
-            if isinstance(value, str):
-                return key, frozenset([value])
-            if isinstance(value, dict) and isinstance(value.get("IN"), list) and len(value) == 1:
-                return key, frozenset(value["IN"])
-            if isinstance(value, dict) and isinstance(value.get("REGEX"), str) and len(value) == 1:
-                return key + "_RE", re.compile(value["REGEX"])
-        return None
-
-    def for_doc(self, doc: Doc):
-        """A test of one sentence of ``doc``: may a cue match in it?"""
-        if self.always:
-            return lambda sent: True
-        # The words as string hashes from one array, not a Token per word
-        # and sentence: a token's lower_ and text are these hashes' strings.
-        columns = doc.to_array([LOWER, ORTH])
-        lower_ids, orth_ids = columns[:, 0].tolist(), columns[:, 1].tolist()
-        strings = doc.vocab.strings
-
-        def words(ids: list[int]) -> set[str]:
-            return {strings[h] for h in set(ids)}
-
-        # Patterns that cannot match anywhere in the block are dropped first.
-        lower, orth = words(lower_ids), words(orth_ids)
-        live = [tests for tests in self.needs if self._holds(tests, lower, orth)]
-        if not live:
-            return lambda sent: False
-
-        def gate(sent: Span) -> bool:
-            s_lower = words(lower_ids[sent.start:sent.end])
-            s_orth = words(orth_ids[sent.start:sent.end])
-            return any(self._holds(tests, s_lower, s_orth) for tests in live)
-        return gate
-
-    @staticmethod
-    def _holds(tests: tuple, lower: set[str], orth: set[str]) -> bool:
-        for kind, value in tests:
-            if kind == "LOWER":
-                ok = not value.isdisjoint(lower)
-            elif kind == "ORTH":
-                ok = not value.isdisjoint(orth)
-            else:
-                words = lower if kind == "LOWER_RE" else orth
-                ok = any(value.search(w) for w in words)
-            if not ok:
-                return False
-        return True
-
-
 def _sentences(doc: Doc) -> list[Span]:
     """The doc's sentences, with a break inside a word undone ("Co" |
     "-sponsored by ..."): a sentence starts after whitespace. Without
@@ -549,19 +470,4 @@ def _sentences(doc: Doc) -> list[Span]:
 
 
 def _default_patterns() -> dict[str, list[dict]]:
-    folder = resources.files("claimflag.nlp").joinpath(_DATA)
-    return {part: _parse_jsonl(folder.joinpath(filename).read_text(encoding="utf-8"))
-            for part, filename in _FILES.items()}
-
-
-def _parse_jsonl(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def _read_jsonl(path: Path) -> list[dict]:
-    return _parse_jsonl(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
-def _write_jsonl(path: Path, rows: list[dict]) -> None:
-    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows),
-                    encoding="utf-8")
+    return {part: packaged(filename) for part, filename in _FILES.items()}
