@@ -78,14 +78,24 @@ export class PointerKeys {
   step(dir) {
     const { items } = this;
     if (!items.length) return null;
-    this.stepIndex = (this.stepIndex + dir + items.length) % items.length;
-    if (this.stepIndex < 0) this.stepIndex = items.length - 1;
-    const item = items[this.stepIndex];
+    if (this.stepIndex < 0) return this.showAt(dir > 0 ? 0 : items.length - 1);
+    return this.showAt((this.stepIndex + dir + items.length) % items.length);
+  }
+
+  /**
+   * Scroll to the flag at `index` (in reading order), focus it and show its
+   * tooltip, as for a keyboard step (the popup's list selects flags this way).
+   * Null if there is no such flag.
+   */
+  showAt(index) {
+    const item = this.items[index];
+    if (!item) return null;
+    this.stepIndex = index;
     item.range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
     this.hl.setFocus(item);
     this.hoverShown = false;
     this.tooltip.show(item, { viaKeyboard: true });
-    return { index: this.stepIndex, count: items.length, label: item.span.label ?? '' };
+    return { index, count: this.items.length, label: item.span.label ?? '' };
   }
 
   /** The flag whose note is shown, else the one stepped to; null if none. */
