@@ -102,7 +102,7 @@ def token(client) -> str:
 def redis_process(tmp_path):
     """A real ``redis-server`` of the test's own, to stop and start mid-test:
     the soak's, with the persistence the README asks of a settings Redis."""
-    from claimflag.soak import RedisServer
+    from claimflag.tools.procs import RedisServer
 
     server = RedisServer(tmp_path)
     server.start()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import spacy
 
-from claimflag.bench import sample_pages
+from claimflag.tools.pages import sample_pages
 from claimflag.config import Config
 from claimflag.nlp import load_analyzer
 from claimflag.nlp.attribute_lookup import AttributeLookup

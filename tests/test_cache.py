@@ -79,7 +79,7 @@ def test_embedded_redis_is_the_default(tmp_path):
 
 def test_a_bad_redis_url_fails_loudly_at_boot(tmp_path):
     import pytest
-    from claimflag.store.redis import ConfigurationError
+    from claimflag.config import ConfigurationError
     with pytest.raises(ConfigurationError):
         create_app({"REDIS_URL": "http://not-redis", "DATA_DIR": str(tmp_path)})
 

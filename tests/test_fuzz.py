@@ -25,8 +25,7 @@ from claimflag.api.openapi import build_spec
 from claimflag.config import Config
 from claimflag.domains import InvalidHost, normalize_host
 from claimflag.nlp.offsets import utf16_length
-
-from procs import free_port, running
+from claimflag.tools.procs import free_port, running
 
 pytestmark = pytest.mark.slow
 

@@ -110,7 +110,7 @@ def test_limits_fail_open_when_redis_is_down(tmp_path):
 @pytest.mark.parametrize("name", ["RATE_LIMIT_PER_ADDRESS", "RATE_LIMIT_PER_TOKEN", "RATE_LIMIT_INSTALLS"])
 def test_a_bad_limit_string_fails_loudly_at_boot(redis_url, tmp_path, name):
     # flask-limiter parses limits lazily; a typo must not switch limiting off unnoticed.
-    from claimflag.store.redis import ConfigurationError
+    from claimflag.config import ConfigurationError
     with pytest.raises(ConfigurationError, match=name):
         create_app({"REDIS_URL": redis_url, "DATA_DIR": str(tmp_path), name: "1 per fortnight"})
 

@@ -16,9 +16,9 @@ import requests
 
 from claimflag import create_app
 from claimflag.nlp import get_analyzer
+from claimflag.tools.procs import free_port, running
 
 from conftest import bearer, new_token
-from procs import free_port, running
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,9 +16,9 @@ from claimflag import create_app
 from claimflag.store.cache import BlockCache
 from claimflag.store.keys import digest
 from claimflag.store.tokens import install_key
+from claimflag.tools.procs import free_port, running
 
 from conftest import bearer, new_token
-from procs import free_port, running
 
 LOGGERS = ["", "claimflag", "werkzeug", "gunicorn", "gunicorn.error", "gunicorn.access",
            "flask-limiter", "flask_cors", "redis", "urllib3"]

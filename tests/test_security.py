@@ -4,7 +4,7 @@ import pytest
 
 from claimflag import create_app
 from claimflag.security import origin_patterns
-from claimflag.store.redis import ConfigurationError
+from claimflag.config import ConfigurationError
 
 from conftest import bearer
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from procs import free_port, running
+from claimflag.tools.procs import free_port, running
 
 pytestmark = pytest.mark.slow
 

@@ -54,7 +54,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from e2e.perf import (  # noqa: E402
     LONGTASK_OBSERVER, MainThreadTrace, analyze_settled, chromium_args, long_article, read_perf, settle,
     static_server, summary, wait_for_state)
-from procs import free_port, running  # noqa: E402
+from claimflag.tools.procs import free_port, running  # noqa: E402
 
 EXTENSION = ROOT / "extension"
 CHROMIUM = os.environ.get("CLAIMFLAG_CHROMIUM", "/usr/lib/chromium/chromium")

@@ -28,6 +28,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     nlp.init_app(app)
     metrics.init_app(app)
     security.init_app(app)
-    limits.init_app(app)
     api.init_app(app)
+    limits.init_app(app)
     return app

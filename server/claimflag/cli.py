@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+from .config import GUNICORN_CONF
 
 
 @click.group()
@@ -94,7 +94,7 @@ def bench(quick: bool, out: Path | None, redis_url: str | None):
 
     Needs the bench extra: pip install 'claimflag[bench]'.
     """
-    from . import bench as benchmark
+    from .tools import bench as benchmark
 
     try:
         result = benchmark.run(quick=quick, redis_url=redis_url, log=lambda m: click.echo(m, err=True))
@@ -118,7 +118,7 @@ def soak(duration: float, clients: int, workers: int, no_faults: bool, seed: int
     killed, Redis killed and restarted, and clients hanging up mid-body; exits
     non-zero on a 5xx that was not expected, a hang, a lost settings write or
     memory growth. Needs redis-server and psutil (the test extra)."""
-    from . import soak as soaking
+    from .tools import soak as soaking
 
     try:
         result = soaking.run(duration=duration, clients=clients, workers=workers, faults=not no_faults,

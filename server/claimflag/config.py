@@ -14,6 +14,13 @@ from pathlib import Path
 import platformdirs
 
 ENV_PREFIX = "CLAIMFLAG_"
+# The committed gunicorn settings: production, `claimflag serve`, and the
+# servers the bench and the soak start.
+GUNICORN_CONF = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the service cannot work with: raised while the app is built."""
 
 
 def _default_data_dir() -> str:

@@ -22,29 +22,21 @@ from flask_limiter import ApplicationLimit, Limiter
 from limits import parse_many
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .auth import bearer_token, rate_limit_key
+from .config import ConfigurationError
 from .store.keys import digest
 from .store.redis import EXTENSION as REDIS_EXTENSION
-from .store.redis import ConfigurationError
 
 EXTENSION = "claimflag.limiter"
 KEY_PREFIX = "claimflag:ratelimit:v1"
-
-
-def bearer_token() -> str | None:
-    """The token of ``Authorization: Bearer <token>``, if the request has one."""
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    return token.strip() or None
+# Token issuance has a tighter limit of its own, on its blueprint (named,
+# not imported: the limiter knows blueprints by name).
+INSTALLS_BLUEPRINT = "installs"
 
 
 def address_key() -> str:
     secret = current_app.config["CLAIMFLAG"].CACHE_SECRET
     return "addr-" + digest(request.remote_addr or "unknown", secret)
-
-
-def token_key() -> str:
-    return "token-" + digest(bearer_token() or "")
 
 
 def _no_token() -> bool:
@@ -80,6 +72,7 @@ def _check_limit(value: str, name: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Runs after ``api.init_app``: the installs limit is set on the registered blueprint."""
     config = app.config["CLAIMFLAG"]
     if config.TRUSTED_PROXIES > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES)
@@ -92,7 +85,7 @@ def init_app(app: Flask) -> None:
         application_limits=[
             ApplicationLimit(limit_provider=config.RATE_LIMIT_PER_ADDRESS, key_function=address_key,
                              scope="address", error_message="too many requests from this address"),
-            ApplicationLimit(limit_provider=config.RATE_LIMIT_PER_TOKEN, key_function=token_key,
+            ApplicationLimit(limit_provider=config.RATE_LIMIT_PER_TOKEN, key_function=rate_limit_key,
                              scope="token", exempt_when=_no_token,
                              error_message="too many requests for this install"),
         ],
@@ -110,9 +103,8 @@ def init_app(app: Flask) -> None:
         # Health, metrics and the spec stay reachable; CORS preflights are free.
         return not request.path.startswith("/v1/") or request.method == "OPTIONS"
 
-    from .api import installs
     limiter.limit(config.RATE_LIMIT_INSTALLS, key_func=address_key, methods=["POST"],
-                  error_message="too many installs from this address")(installs.bp)
+                  error_message="too many installs from this address")(app.blueprints[INSTALLS_BLUEPRINT])
     limiter.init_app(app)
     app.extensions[EXTENSION] = limiter
 

@@ -15,8 +15,8 @@ import re
 from flask import Flask, request
 from flask_cors import CORS
 
+from .config import ConfigurationError
 from .errors import APIError
-from .store.redis import ConfigurationError
 
 EXTENSION_SCHEMES = ("chrome-extension", "moz-extension", "safari-web-extension")
 

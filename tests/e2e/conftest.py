@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from procs import free_port, running  # tests/procs.py (tests/ is on sys.path under pytest)
+
+from claimflag.tools.procs import free_port, running
 
 from .perf import chromium_args, static_server
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from procs import free_port, running
+
+from claimflag.tools.procs import free_port, running
 
 from .conftest import CLAIMFLAG, hooks
 

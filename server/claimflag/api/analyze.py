@@ -7,18 +7,17 @@ import time
 
 from flask import Blueprint, current_app
 
-from .. import metrics
 from ..errors import APIError
 from ..nlp import get_analyzer
+from ..nlp.analysis import DeadlineExceeded, flags_for
 from ..nlp.disclosures import page_notes
 from ..nlp.flags import Flag
 from ..nlp.offsets import Utf16Offsets, utf16_length
-from ..nlp.pipeline import Block, Busy, page_blocks
+from ..nlp.pipeline import Busy, page_blocks
+from ..preferences import service_defaults, shown, site_preferences
 from ..store.cache import BlockCache
 from ..store.redis import get_store
-from ..store.tokens import sentence_hash
 from .schemas import AnalyzeRequest
-from .settings import service_defaults, site_preferences
 from .validation import check_text, read_json
 
 bp = Blueprint("analyze", __name__, url_prefix="/v1")
@@ -42,27 +41,29 @@ def analyze():
     blocks = page_blocks([b.text for b in req.blocks])
     flags: list[list[Flag]] = [[] for _ in blocks]
     if kinds:   # the site shows no kind at all: nothing to analyse
-        flags = _flags_for(blocks, analyzer, BlockCache(
-            get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET),
-            deadline=started + config.ANALYSIS_TIMEOUT)
-    muted = set(prefs["muted_types"])
-    min_score = prefs["min_score"]
+        cache = BlockCache(get_store(), analyzer.fingerprint, config.CACHE_TTL, config.CACHE_SECRET)
+        try:
+            flags = flags_for(blocks, analyzer, cache, deadline=started + config.ANALYSIS_TIMEOUT,
+                              batch_size=config.NLP_BATCH_SIZE, slice_chars=config.ANALYSIS_SLICE_CHARS,
+                              wait=config.ANALYSIS_WAIT)
+        except DeadlineExceeded:
+            raise APIError(503, "the page took too long to analyse; what was done is cached, "
+                                "so a retry goes on from there", code="analysis_timeout",
+                           headers={"Retry-After": "1"}) from None
+        except Busy:
+            raise APIError(503, "the service is busy analysing other pages; try again shortly",
+                           code="busy", headers={"Retry-After": str(max(1, math.ceil(config.ANALYSIS_WAIT)))}) \
+                from None
     counts = {kind: 0 for kind in kinds}
     disclosure_types = []
     out_blocks = []
     for block_in, block_flags in zip(req.blocks, flags):
         spans = []
         to_utf16 = Utf16Offsets(block_in.text)
-        for flag in block_flags:
-            # Compared as shown (rounded), so a min_score copied from a span keeps that span.
-            if flag.kind not in counts or flag.type in muted or \
-                    (flag.kind == "claim" and round(flag.score, 4) < min_score):
-                continue
+        for flag, text_hash in shown(block_flags, block_in.text, kinds, prefs, site):
             span = _span(flag, block_in.text, to_utf16)
-            if site is not None:
-                span["text_hash"] = sentence_hash(site.token, block_in.text[flag.start:flag.end])
-                if span["text_hash"] in site.dismissed:
-                    continue
+            if text_hash is not None:
+                span["text_hash"] = text_hash
             spans.append(span)
             counts[flag.kind] += 1
             if flag.kind == "disclosure":
@@ -75,59 +76,6 @@ def analyze():
         "page": {"notes": page_notes(disclosure_types), "counts": counts},
         "blocks": out_blocks,
     }
-
-
-def _flags_for(blocks: list[Block], analyzer, cache: BlockCache, deadline: float) -> list[list[Flag]]:
-    """Cached flags where Redis has them; the misses analysed in slices until ``deadline``."""
-    config = current_app.config["CLAIMFLAG"]
-    keys = [cache.key(b.text, b.page_edge) for b in blocks]
-    found = cache.get_many(keys)
-    # Identical blocks on one page are analysed once.
-    missing = {key: block for key, block, hit in zip(keys, blocks, found) if hit is None}
-    metrics.BLOCKS.labels("hit").inc(len(blocks) - len(missing))
-    metrics.BLOCKS.labels("miss").inc(len(missing))
-    fresh: dict[str, list[Flag]] = {}
-    spent = 0.0
-    pieces = _slices(list(missing.items()), config.NLP_BATCH_SIZE, config.ANALYSIS_SLICE_CHARS)
-    for n, piece in enumerate(pieces):
-        # The first slice always runs, so every retry makes progress.
-        left = deadline - time.monotonic()
-        if n and left <= 0:
-            raise APIError(503, "the page took too long to analyse; what was done is cached, "
-                                "so a retry goes on from there", code="analysis_timeout",
-                           headers={"Retry-After": "1"})
-        try:
-            # Waits for this worker's analysis lock at most ANALYSIS_WAIT (later slices: not past the deadline).
-            started = time.perf_counter()
-            results = analyzer.analyze([block for _, block in piece],
-                                       wait=min(config.ANALYSIS_WAIT, left) if n else config.ANALYSIS_WAIT)
-        except Busy:
-            raise APIError(503, "the service is busy analysing other pages; try again shortly",
-                           code="busy", headers={"Retry-After": str(max(1, math.ceil(config.ANALYSIS_WAIT)))}) \
-                from None
-        spent += time.perf_counter() - started
-        done = [(key, flags) for (key, _), flags in zip(piece, results)]
-        cache.put_many(done)
-        fresh.update(done)
-    if missing:
-        metrics.ANALYSIS_SECONDS.observe(spent)
-    return [hit if hit is not None else fresh[key] for key, hit in zip(keys, found)]
-
-
-def _slices(items: list[tuple[str, Block]], max_blocks: int, max_chars: int):
-    """Consecutive runs of at most ``max_blocks`` blocks and about ``max_chars``
-    characters (a longer block is a slice of its own)."""
-    piece: list[tuple[str, Block]] = []
-    chars = 0
-    for item in items:
-        size = len(item[1].text)
-        if piece and (len(piece) >= max_blocks or chars + size > max_chars):
-            yield piece
-            piece, chars = [], 0
-        piece.append(item)
-        chars += size
-    if piece:
-        yield piece
 
 
 def _span(flag: Flag, text: str, to_utf16: Utf16Offsets) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from ..store.tokens import new_token
-from .settings import settings_backend
+from ..preferences import settings_backend
 
 bp = Blueprint("installs", __name__, url_prefix="/v1")
 

@@ -6,140 +6,38 @@
 ``DELETE /v1/settings/<domain>/dismissed/<hash>``  show it again
 
 Settings need Redis: while it is down these answer 503 and recover by
-themselves. ``/v1/analyze`` reads the same data through ``site_preferences``
-and, if Redis is down, falls back to the service defaults instead.
+themselves. ``/v1/analyze`` reads the same data through
+``preferences.site_preferences`` and, if Redis is down, falls back to the
+service defaults instead.
 """
 
 from __future__ import annotations
 
-import logging
-import math
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 
-import redis
 from flask import Blueprint, current_app, request
 
 from .. import domains
+from ..auth import require_install, require_token
 from ..errors import APIError
-from ..limits import bearer_token
 from ..nlp import get_analyzer
-from ..store.redis import get_store
-from ..store.settings import (DEFAULTS, Contended, Entry, LimitExceeded, Limits, SettingsStore,
-                              UnknownInstall)
-from ..store.tokens import is_well_formed
+from ..preferences import effective, service_defaults, settings_backend
+from ..store.settings import DEFAULTS, Entry
 from .schemas import Dismiss, Preferences
 from .validation import read_json
 
 bp = Blueprint("settings", __name__, url_prefix="/v1")
-log = logging.getLogger(__name__)
 
 DEFAULTS_NAME = "_defaults"
-KINDS = ["claim", "disclosure"]
 TEXT_HASH = re.compile(r"[0-9a-f]{40}")
 
 
-# -- shared with /v1/analyze and /v1/installs --------------------------------
-
-def unauthorized() -> APIError:
-    return APIError(401, "a valid install token is required (Authorization: Bearer <token> "
-                         "from POST /v1/installs)", headers={"WWW-Authenticate": "Bearer"})
-
-
-def _unavailable() -> APIError:
-    wait = math.ceil(current_app.config["CLAIMFLAG"].REDIS_RETRY_AFTER)
-    return APIError(503, "settings are unavailable right now; try again shortly",
-                    headers={"Retry-After": str(max(wait, 1))})
-
-
-@contextmanager
-def settings_backend() -> Iterator[SettingsStore]:
-    """The settings store, with Redis trouble turned into 503 and store errors into 4xx."""
-    store = get_store()
-    if not store.available():
-        raise _unavailable()
-    try:
-        yield _settings_store(store)
-    except redis.ResponseError as err:
-        # Redis answered but refused (e.g. OOM at maxmemory): not an outage to back off from.
-        log.warning("settings write refused by redis (%s)", str(err).split(" ", 1)[0])
-        raise _unavailable() from None
-    except redis.RedisError as err:
-        store.failed(err)
-        raise _unavailable() from None
-    except UnknownInstall:
-        raise unauthorized() from None
-    except LimitExceeded as err:
-        raise APIError(422, err.message, field=err.field, code="limit_exceeded") from None
-    except Contended:
-        raise APIError(503, "too many changes to these settings at once; try again",
-                       code="busy", headers={"Retry-After": "1"}) from None
-
-
-def _settings_store(store) -> SettingsStore:
-    config = current_app.config["CLAIMFLAG"]
-    return SettingsStore(store.client, Limits(config.SETTINGS_MAX_DOMAINS, config.SETTINGS_MAX_DISMISSED))
-
-
-def service_defaults() -> dict:
-    return {"enabled": True, "kinds": list(KINDS),
-            "min_score": round(get_analyzer().claim_threshold, 4), "muted_types": []}
-
-
-@dataclass(frozen=True)
-class SitePreferences:
-    token: str
-    effective: dict
-    dismissed: frozenset[str]
-
-
-def site_preferences(url: str | None) -> SitePreferences | None:
-    """What applies to the page at ``url`` for the request's install; None
-    without a token, or (failing open) while Redis is down."""
-    token = _token()
-    if token is None:
-        return None
-    try:
-        host = domains.host_of_url(url) if url else None
-    except domains.InvalidHost as err:
-        raise APIError(422, f"url host {err}", field="url") from None
-    store = get_store()
-    if not store.available():
-        return None
-    try:
-        entries, defaults = _settings_store(store).chain(token, domains.lookup_chain(host) if host else [])
-    except redis.RedisError as err:
-        store.failed(err)
-        return None
-    except UnknownInstall:
-        raise unauthorized() from None
-    chain = [*entries, defaults]
-    return SitePreferences(token, _effective(chain),
-                           frozenset(domains.dismissed_union(e.dismissed for e in chain if e)))
-
-
-def _token() -> str | None:
-    """The request's token if it sent one; 401 if it is not even well formed."""
-    token = bearer_token()
-    if token is None and "Authorization" in request.headers:
-        raise unauthorized()
-    if token is not None and not is_well_formed(token):
-        raise unauthorized()
-    return token
-
-
-def _require_token(known: bool = False) -> str:
-    """The request's token; with ``known``, checked against Redis now (before a
-    body is validated, so an unknown token is a 401 whatever the body)."""
-    token = _token()
-    if token is None:
-        raise unauthorized()
-    if known:
-        with settings_backend() as store:
-            if not store.exists(token):
-                raise UnknownInstall
+def _known_token() -> str:
+    """The request's token, checked against Redis now (before a body is
+    validated, so an unknown token is a 401 whatever the body)."""
+    token = require_token()
+    with settings_backend() as store:
+        require_install(store, token)
     return token
 
 
@@ -147,7 +45,7 @@ def _require_token(known: bool = False) -> str:
 
 @bp.get("/settings")
 def list_settings():
-    token = _require_token()
+    token = require_token()
     with settings_backend() as store:
         defaults, sites = store.all(token)
     config = current_app.config["CLAIMFLAG"]
@@ -164,12 +62,12 @@ def list_settings():
 
 @bp.get("/settings/<domain>")
 def get_site(domain: str):
-    return _current(_require_token(), _site(domain))
+    return _current(require_token(), _site(domain))
 
 
 @bp.put("/settings/<domain>")
 def put_site(domain: str):
-    token = _require_token(known=True)
+    token = _known_token()
     name = _site(domain)
     prefs = _read(Preferences).model_dump(exclude_unset=True)
     with settings_backend() as store:
@@ -179,7 +77,7 @@ def put_site(domain: str):
 
 @bp.delete("/settings/<domain>")
 def delete_site(domain: str):
-    token = _require_token()
+    token = require_token()
     name = _site(domain)
     with settings_backend() as store:
         store.delete(token, _field(name))
@@ -188,7 +86,7 @@ def delete_site(domain: str):
 
 @bp.post("/settings/<domain>/dismissed")
 def dismiss(domain: str):
-    token = _require_token(known=True)
+    token = _known_token()
     name = _site(domain)
     body = _read(Dismiss)
     with settings_backend() as store:
@@ -198,7 +96,7 @@ def dismiss(domain: str):
 
 @bp.delete("/settings/<domain>/dismissed/<text_hash>")
 def undismiss(domain: str, text_hash: str):
-    token = _require_token()
+    token = require_token()
     name = _site(domain)
     if not TEXT_HASH.fullmatch(text_hash):
         raise APIError(422, "text_hash must be 40 lower-case hex digits", field="text_hash")
@@ -246,10 +144,5 @@ def _view(name: str, chain: list[Entry | None]) -> dict:
         "unicode": name if name == DEFAULTS_NAME else domains.unicode_host(name),
         "settings": own.settings,
         "dismissed": own.dismissed,
-        "effective": _effective(chain),
+        "effective": effective(chain),
     }
-
-
-def _effective(chain: list[Entry | None]) -> dict:
-    """``chain``: a site's entry, its parents' and the defaults', most specific first."""
-    return domains.resolve([e.settings for e in chain if e], service_defaults())

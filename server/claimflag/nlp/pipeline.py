@@ -36,6 +36,7 @@ from . import factories  # noqa: F401  (registers the components)
 from .flags import Flag
 from .offsets import strip_span
 
+# What the segmenter leaves out of the model: every pipe but the sentence splitter.
 _FULL_PIPES = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
 
 
@@ -70,6 +71,14 @@ def load_pipeline(model_name: str, **kwargs) -> Language:
         return spacy.load(model_name, **kwargs)
 
 
+def load_segmenter(model_name: str) -> Language:
+    """The model's tokenizer and sentence splitter (``senter``) alone: how the
+    service splits every block into sentences."""
+    segmenter = load_pipeline(model_name, exclude=_FULL_PIPES)
+    segmenter.enable_pipe("senter")
+    return segmenter
+
+
 def load_annotator(model_name: str, vocab=True) -> Language:
     """The pipeline that types and notes candidate claims (see above)."""
     annotator = load_pipeline(model_name, exclude=["senter", "ner"], vocab=vocab)
@@ -92,8 +101,7 @@ class Analyzer:
         # One analysis at a time runs in a process, and a server runs one
         # process per core: more BLAS threads would only take another's core.
         threadpool_limits(1, user_api="blas")
-        self.segmenter = load_pipeline(model_name, exclude=_FULL_PIPES)
-        self.segmenter.enable_pipe("senter")
+        self.segmenter = load_segmenter(model_name)
         self.segmenter.add_pipe("claimflag_disclosures")
         self.segmenter.add_pipe("claimflag_claim_scorer")
         # One vocabulary for both: the same model's lexemes and strings, held once.

@@ -22,13 +22,10 @@ from pathlib import Path
 import redis
 from flask import Flask, current_app
 
+from ..config import ConfigurationError
 log = logging.getLogger(__name__)
 
 EXTENSION = "claimflag.redis"
-
-
-class ConfigurationError(RuntimeError):
-    pass
 
 
 class RedisStore:

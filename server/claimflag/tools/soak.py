@@ -35,16 +35,18 @@ import random
 import shutil
 import signal
 import socket
-import subprocess
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bench import Server, free_port, stop_process
+from .pages import analyze_body
+from .procs import Gunicorn, RedisServer
+from .stats import percentile
 
 REQUEST_TIMEOUT = 60.0        # seconds; no answer by then is a hang
 RETRIES = 3
@@ -71,65 +73,9 @@ def _text(rng: random.Random, nonce: str) -> str:
     return rng.choice(SENTENCES).format(n=rng.randint(2, 9999), m=rng.randint(2, 99)) + f" {nonce}"
 
 
-def _page(texts: list[str], url: str | None = None) -> dict:
-    body = {"blocks": [{"id": f"b{i}", "text": t} for i, t in enumerate(texts)]}
-    if url:
-        body["url"] = url
-    return body
-
-
 # -- processes ---------------------------------------------------------------
 
-class RedisServer:
-    """Our own redis-server, with the persistence the README asks for."""
-
-    def __init__(self, directory: Path):
-        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
-        if not Path(binary).exists():
-            raise RuntimeError("redis-server is not installed (Debian: apt-get install redis-server)")
-        self.binary = binary
-        self.dir = directory
-        self.port = free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        import redis
-        self.proc = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir),
-             "--save", "", "--appendonly", "yes", "--appendfsync", "always",
-             "--maxmemory", "256mb", "--maxmemory-policy", "volatile-lru"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        client = redis.Redis(port=self.port, socket_timeout=0.5, socket_connect_timeout=0.5)
-        deadline = time.monotonic() + 15
-        try:
-            while True:
-                try:
-                    client.ping()
-                    return
-                except (redis.ConnectionError, redis.BusyLoadingError, redis.TimeoutError):
-                    if time.monotonic() > deadline or self.proc.poll() is not None:
-                        raise RuntimeError("redis-server did not start") from None
-                    time.sleep(0.05)
-        finally:
-            client.close()
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop_process(self.proc, grace=10)
-        self.proc = None
-
-
-def worker_rss(server: Server) -> dict[int, int]:
+def worker_rss(server: Gunicorn) -> dict[int, int]:
     """Resident memory of each gunicorn worker, by pid."""
     import psutil
     sizes = {}
@@ -234,7 +180,7 @@ class Client(threading.Thread):
         nonce = uuid.uuid4().hex[:10]
         texts = [_text(self.rng, nonce) for _ in range(self.rng.randint(3, 25))]
         self.call("analyze_new", "POST", "/v1/analyze", headers=self.auth(),
-                  json=_page(texts, f"https://{self.rng.choice(self.domains)}/a/{nonce}"))
+                  json=analyze_body(texts, f"https://{self.rng.choice(self.domains)}/a/{nonce}"))
 
     def analyze_cached(self):
         self.call("analyze_cached", "POST", "/v1/analyze", headers=self.auth(),
@@ -248,7 +194,7 @@ class Client(threading.Thread):
             nonce = uuid.uuid4().hex[:10]
             for i in self.rng.sample(range(len(texts)), 5):
                 texts[i] = _text(self.rng, nonce).ljust(len(texts[i]), ".")[:len(texts[i])]
-        self.call("analyze_huge", "POST", "/v1/analyze", headers=self.auth(), json=_page(texts))
+        self.call("analyze_huge", "POST", "/v1/analyze", headers=self.auth(), json=analyze_body(texts))
 
     def analyze_tiny(self):
         self.call("analyze_tiny", "POST", "/v1/analyze", headers=self.auth(),
@@ -326,21 +272,26 @@ def abandon(shared: Shared) -> None:
 # -- the run -----------------------------------------------------------------
 
 def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool = True,
-        seed: int = 0, log=print) -> dict:
+        seed: int = 0, log=print,
+        before_read_back: Callable[[str, dict], None] | None = None) -> dict:
+    """``before_read_back(redis_url, writes)`` runs once the load is over,
+    before every acknowledged write is read back (``writes``: (token,
+    domain) -> the attempts, see ``Shared``): the tests lose a write there
+    on purpose, to see the read-back catch it."""
     import requests
 
     rng = random.Random(seed)
     tmp = Path(tempfile.mkdtemp(prefix="claimflag-soak-"))
     redis_server = RedisServer(tmp)
     redis_server.start()
-    server = Server(workers, redis_server.url, tmp, env={
+    server = Gunicorn(workers, redis_server.url, tmp, env={
         "CLAIMFLAG_REDIS_RETRY_AFTER": "1", "CLAIMFLAG_LOG_LEVEL": "WARNING", "GUNICORN_THREADS": "4"})
     events: dict[str, float] = {}
     failures: list[str] = []
     try:
         log(f"soak: gunicorn {workers} workers on {server.base}, redis-server :{redis_server.port} "
             f"(appendonly yes, appendfsync always), {clients} clients, {duration:.0f} s")
-        server.wait_ready()
+        server.wait_until_up()
         tokens = []
         for _ in range(clients):
             response = requests.post(f"{server.base}/v1/installs", timeout=30)
@@ -349,10 +300,10 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         nonce = uuid.uuid4().hex[:10]
         furniture = [_text(rng, nonce).ljust(95, ".")[:95] for _ in range(40)]
         huge = [furniture[i % len(furniture)] for i in range(2000)]
-        cached = [_page([_text(rng, nonce) for _ in range(rng.randint(2, 30))],
+        cached = [analyze_body([_text(rng, nonce) for _ in range(rng.randint(2, 30))],
                         f"https://cached{i}.soak.example/") for i in range(12)]
         # Warm up: every worker analyses something, the cached pages are cached.
-        for page in [*cached, _page(huge)] * 2:
+        for page in [*cached, analyze_body(huge)] * 2:
             requests.post(f"{server.base}/v1/analyze", json=page, timeout=REQUEST_TIMEOUT).raise_for_status()
         rss_start = worker_rss(server)
 
@@ -390,6 +341,8 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
             failures.append(f"clients still waiting after the run: {', '.join(stuck)}")
         rss_end = worker_rss(server)
 
+        if before_read_back is not None:
+            before_read_back(redis_server.url, shared.writes)
         lost, checked = _read_back(server.base, shared, failures)
         result = _summarise(shared, events, duration, clients, workers, rss_start, rss_end,
                             rss_samples, lost, checked, failures)
@@ -403,7 +356,7 @@ def run(duration: float = 60.0, clients: int = 8, workers: int = 2, faults: bool
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _kill_busy_worker(server: Server, shared: Shared, rng: random.Random) -> int | None:
+def _kill_busy_worker(server: Gunicorn, shared: Shared, rng: random.Random) -> int | None:
     """Sends a fresh page to analyse, then SIGKILLs the worker using the most CPU."""
     import requests
 
@@ -412,7 +365,7 @@ def _kill_busy_worker(server: Server, shared: Shared, rng: random.Random) -> int
         at = shared.now()
         start = time.monotonic()
         try:
-            response = requests.post(f"{shared.base}/v1/analyze", json=_page(texts), timeout=REQUEST_TIMEOUT)
+            response = requests.post(f"{shared.base}/v1/analyze", json=analyze_body(texts), timeout=REQUEST_TIMEOUT)
             shared.add(Record(at, "killed_in_flight", response.status_code, None, time.monotonic() - start))
         except requests.ConnectionError as err:
             shared.add(Record(at, "killed_in_flight", None, "connection_error", time.monotonic() - start,
@@ -482,13 +435,6 @@ def _read_back(base: str, shared: Shared, failures: list[str]) -> tuple[list[str
         if actual not in allowed:
             lost.append(f"{domain}: holds {actual}, last acknowledged {attempts[last][0]}")
     return lost, checked
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _summarise(shared: Shared, events: dict, duration, clients, workers, rss_start: dict, rss_end: dict,
@@ -561,8 +507,8 @@ def _summarise(shared: Shared, events: dict, duration, clients, workers, rss_sta
         "hangs": hangs,
         "5xx": sum(v for k, v in statuses.items() if k >= 500),
         "5xx_unexpected": len(unexpected_5xx), "settings_503_during_outage": settings_503,
-        "p50_ms": round(_percentile(latencies, 0.50) * 1000, 1),
-        "p95_ms": round(_percentile(latencies, 0.95) * 1000, 1),
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 1) if latencies else 0.0,
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1) if latencies else 0.0,
         "writes_acknowledged_sites": checked, "lost_writes": len(lost), "stale_reads": len(shared.stale_reads),
         "abandoned_bodies": sum(1 for r in records if r.kind == "abandoned_body"),
         "rss_start_mib": round(sum(rss_start.values()) / 2**20, 1),
