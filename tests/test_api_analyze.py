@@ -205,3 +205,14 @@ def test_a_long_note_keeps_its_link_sentence_whole_within_160(client):
     assert len(plain) <= NOTE_MAX_CHARS and len(cited) <= NOTE_MAX_CHARS
     assert cited.endswith(" " + CITES_LINK_NOTE)
     assert "…" in cited and "…" not in plain
+
+
+def test_openapi_describes_link_ranges_and_cites_link(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    links = schemas["BlockIn"]["properties"]["links"]
+    assert links["maxItems"] == 200 and "links" not in schemas["BlockIn"].get("required", [])
+    assert links["items"] == {**links["items"], "type": "array", "minItems": 2, "maxItems": 2,
+                              "items": {"type": "integer"}}
+    assert "UTF-16" in links["items"]["description"] and "never" in links["description"]
+    assert schemas["SpanOut"]["properties"]["cites_link"]["type"] == "boolean"
+    assert "cites_link" not in schemas["SpanOut"].get("required", [])

@@ -437,6 +437,9 @@ def test_openapi_describes_the_settings_api(client, app):
         assert methods == {m.upper() for m in spec["paths"][path] if m != "parameters"}
     put = spec["paths"]["/v1/settings/{domain}"]["put"]
     assert put["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Preferences")
+    schemas = spec["components"]["schemas"]
+    assert schemas["Preferences"]["properties"]["all_claims"]["type"] == "boolean"
+    assert "all_claims" in schemas["Effective"]["required"]
     assert {"401", "422", "429", "503"} <= set(put["responses"])
     assert spec["components"]["schemas"]["Preferences"]["additionalProperties"] is False
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

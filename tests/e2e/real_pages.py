@@ -309,10 +309,11 @@ def totals(results: list[PageResult]) -> dict:
 
 def table(results: list[PageResult]) -> str:
     lines = [f"{'page':30} {'article words':>13} {'sent for claims':>15} {'claim flags':>11} {'outside':>8} "
-             f"{'requests':>8}"]
+             f"{'requests':>8} {'first flag ms':>13}"]
     for r in results:
+        first = "-" if r.first_ms is None else f"{r.first_ms:.0f}"
         lines.append(f"{r.name:30} {r.article_words:>13,} {r.coverage:>15.1%} {len(r.claims):>11} "
-                     f"{len(r.outside):>8} {len(r.requests):>8}")
+                     f"{len(r.outside):>8} {len(r.requests):>8} {first:>13}")
     t = totals(results)
     lines.append(f"{'all ' + str(len(results)) + ' pages':30} {sum(r.article_words for r in results):>13,} "
                  f"{t['coverage']:>15.1%} {t['claims']:>11} {t['outside']:>8} ({t['outside_share']:.1%})")

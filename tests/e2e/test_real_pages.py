@@ -18,7 +18,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import hooks, wait_status
+from .conftest import hooks, point_on, wait_status
 from .perf import static_server
 from .real_pages import (SHARED_DEV, measure_page, page_names, recording_proxy, sent_again, settle_requests,
                          table, totals)
@@ -51,6 +51,18 @@ def forget_token(browser) -> None:
         await chrome.storage.local.remove('tokenAttempt');
         await chrome.storage.local.set({settings: {...settings, token: ''}});
     }""")
+
+
+def open_recorded(browser, proxy, url: str, quiet_s: float = 0.6):
+    """Open `url` with the extension talking through the proxy; the page once
+    its requests have stopped and it is ready, and the recording of just them."""
+    base, rec = proxy
+    browser.configure(base)
+    rec.clear()
+    page = browser.open(url)
+    settle_requests(rec, quiet_s=quiet_s)
+    wait_status(page, "ready")
+    return page, rec
 
 
 def positions_only(requests) -> None:
@@ -95,12 +107,7 @@ def test_dev_pages_the_article_is_sent_once_and_few_flags_stand_outside_it(brows
 
 @needs_pages
 def test_a_long_dev_page_is_sent_viewport_first_and_flagged_before_it_is_ready(browser, proxy, dev_url):
-    base, rec = proxy
-    browser.configure(base)
-    rec.clear()
-    page = browser.open(f"{dev_url}/wikipedia/source.html")
-    settle_requests(rec)
-    wait_status(page, "ready")
+    page, rec = open_recorded(browser, proxy, f"{dev_url}/wikipedia/source.html")
     article = [r for r in rec.requests if "claim" in r.kinds]
     assert len(article) == 2, [(len(r.blocks), r.kinds) for r in rec.requests]
     # The first request holds the blocks in and near the first screen, a small part of the page.
@@ -168,13 +175,9 @@ def test_the_first_page_after_install_is_sent_once(browser, proxy, pages_url):
     """A fresh install: the service worker gets its token just before the
     page's first request and saves it, and that storage change must not send
     the page again (it did: the whole page went twice)."""
-    base, rec = proxy
-    browser.configure(base)
+    browser.configure(proxy[0])
     forget_token(browser)
-    rec.clear()
-    page = browser.open(f"{pages_url}/article.html")
-    settle_requests(rec, quiet_s=1.0)
-    wait_status(page, "ready")
+    page, rec = open_recorded(browser, proxy, f"{pages_url}/article.html", quiet_s=1.0)
     assert browser.settings()["token"]
     texts = [b["text"] for r in rec.requests for b in r.blocks]
     assert texts and len(texts) == len(set(texts)), texts
@@ -182,23 +185,13 @@ def test_the_first_page_after_install_is_sent_once(browser, proxy, pages_url):
 
 
 def test_a_cited_sentence_offers_its_link_which_never_left_the_browser(browser, proxy, pages_url):
-    base, rec = proxy
-    browser.configure(base)
-    rec.clear()
-    page = browser.open(f"{pages_url}/cited.html")
-    settle_requests(rec)
+    page, rec = open_recorded(browser, proxy, f"{pages_url}/cited.html")
     bodies = json.dumps([r.blocks for r in rec.requests])
     assert "water-board.example" not in bodies and "href" not in bodies
     cited = next(b for r in rec.requests for b in r.blocks if b["text"].startswith("Household water bills"))
     start, end = cited["links"][0]
     assert cited["text"][start:end] == "the water board's tariff report"
-    page.evaluate("document.getElementById('cited').scrollIntoView({block: 'center'})")
-    box = page.evaluate("""() => {
-        const r = document.createRange(), t = document.getElementById('cited').firstChild;
-        r.setStart(t, 4); r.setEnd(t, 9);
-        const b = r.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2];
-    }""")
-    page.mouse.move(*box)
+    page.mouse.move(*point_on(page, "cited", "Household water bills"))
     source = page.locator("claimflag-tooltip .source")
     expect(source).to_be_visible(timeout=5_000)
     assert source.get_attribute("href") == "https://water-board.example/reports/2026-tariffs"
@@ -218,13 +211,7 @@ def test_a_cited_sentence_offers_its_link_which_never_left_the_browser(browser, 
     page.bring_to_front()
     page.mouse.move(5, 5)
     page.wait_for_timeout(300)
-    page.evaluate("document.getElementById('plain').scrollIntoView({block: 'center'})")
-    box = page.evaluate("""() => {
-        const r = document.createRange(), t = document.getElementById('plain').firstChild;
-        r.setStart(t, 4); r.setEnd(t, 9);
-        const b = r.getBoundingClientRect(); return [b.left + b.width / 2, b.top + b.height / 2];
-    }""")
-    page.mouse.move(*box)
+    page.mouse.move(*point_on(page, "plain", "The board said"))
     page.wait_for_function("() => document.querySelector('claimflag-tooltip')?.shadowRoot"
                            ".querySelector('.note').textContent.includes('3,200')", timeout=5_000)
     expect(source).to_be_hidden()

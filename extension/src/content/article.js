@@ -63,7 +63,7 @@ const SIBLING_MIN = 10;
 export const EDGE_BLOCKS = 4;
 export const EDGE_MAX_CHARS = 300;
 
-const CHECK_EVERY = 64;
+const CHECK_EVERY = 16;
 
 function nameWords(el) {
   const names = (typeof el.className === 'string' ? el.className.split(/\s+/) : []).filter((c) => CLASS_NAME.test(c));
@@ -116,13 +116,20 @@ function paragraphPoints(text) {
 class ChromeAncestry {
   constructor() {
     this.memo = new Map();
+    this.hints = new Map();
+  }
+
+  hint(el) {
+    let h = this.hints.get(el);
+    if (h === undefined) this.hints.set(el, (h = elementHint(el)));
+    return h;
   }
 
   /** Whether `el` is in chrome, by the nearest hint at or above it (up to the document). */
   inChrome(el) {
     if (!el || el.nodeType !== 1) return false;
     if (this.memo.has(el)) return this.memo.get(el);
-    const hint = elementHint(el);
+    const hint = this.hint(el);
     const v = hint ? hint === 'chrome' : this.inChrome(el.parentElement);
     this.memo.set(el, v);
     return v;
@@ -131,7 +138,7 @@ class ChromeAncestry {
   /** The same, by the nearest hint at or above `el` and below `top` (no hint there: not chrome). */
   inChromeBelow(el, top) {
     for (let e = el; e && e !== top; e = e.parentElement) {
-      const hint = elementHint(e);
+      const hint = this.hint(e);
       if (hint) return hint === 'chrome';
     }
     return false;
