@@ -75,8 +75,11 @@ test('content added later is judged against the article found: more story is art
   const next = doc.createElement('article');
   next.innerHTML = '<p>Next story: the fire service said it rescued 12 people from flooded homes overnight.</p>';
   doc.body.append(next);
-  const later = finder.classifyMore([...collectBlocks(more), ...collectBlocks(comment), ...collectBlocks(next)]);
-  assert.deepEqual(later.map((b) => b.role), [ROLE.ARTICLE, ROLE.CHROME, ROLE.ARTICLE]);
+  const ticker = doc.createElement('div');
+  ticker.textContent = 'Updated 2 min ago';
+  doc.body.prepend(ticker);
+  const later = finder.classifyMore([more, comment, next, ticker].flatMap((el) => collectBlocks(el)));
+  assert.deepEqual(later.map((b) => b.role), [ROLE.ARTICLE, ROLE.CHROME, ROLE.ARTICLE, ROLE.CHROME]);
 });
 
 test('a page with no prose to speak of (a short page, a form) is taken whole, as before', async () => {

@@ -195,13 +195,15 @@ export class ArticleFinder {
   /**
    * Roles for blocks that came later (new or changed content), judged
    * against the article found for the page: inside it as on the first pass;
-   * outside it, prose that is not chrome is taken for more article (a story
-   * appended by infinite scroll), the rest for chrome.
+   * outside it, a paragraph that is not chrome is taken for more article (a
+   * story appended by infinite scroll), the rest (a ticker's "updated 2 min
+   * ago", a new menu) for chrome.
    */
   classifyMore(blocks) {
     for (const b of blocks) {
       if (this.rootOf(b.element)) b.role = this.roleInArticle(b);
-      else if (isAdLabel(b.text) || this.ancestry.inChrome(b.element) || linkShare(b) > MAX_LINK_SHARE) b.role = ROLE.CHROME;
+      else if (b.text.length < MIN_PARAGRAPH_CHARS || this.ancestry.inChrome(b.element)
+        || linkShare(b) > MAX_LINK_SHARE) b.role = ROLE.CHROME;
       else b.role = ROLE.ARTICLE;
     }
     return blocks;
@@ -267,9 +269,20 @@ export class ArticleFinder {
       }
       if (i % CHECK_EVERY === 0 && slicer?.due()) await slicer.pause();
     }
-    const ranked = [...tallies].filter(([, t]) => t.score > 0)
-      .map(([el, t]) => ({ el, final: t.final + hintBonus(el) }))
-      .sort((a, b) => b.final - a.final);
+    // The best few candidates, best first (kept as they come: no sort of every element).
+    const ranked = [];
+    let n = 0;
+    for (const [el, t] of tallies) {
+      if (t.score <= 0) continue;
+      const final = t.final + hintBonus(el, this.ancestry.hint(el));
+      if (ranked.length < TOP_CANDIDATES || final > ranked[ranked.length - 1].final) {
+        const at = ranked.findIndex((c) => c.final < final);
+        ranked.splice(at < 0 ? ranked.length : at, 0, { el, final });
+        ranked.length = Math.min(ranked.length, TOP_CANDIDATES);
+      }
+      n += 1;
+      if (n % CHECK_EVERY === 0 && slicer?.due()) await slicer.pause();
+    }
     if (!ranked.length || ranked[0].final <= 0) return body ? [body] : [];
     const top = liftTop(ranked, tallies, body);
     const best = Math.max(ranked[0].final, finalOf(top, tallies));
@@ -311,7 +324,7 @@ function finalOf(el, tallies) {
  */
 function liftTop(ranked, tallies, body) {
   let top = ranked[0].el;
-  const close = ranked.slice(1, TOP_CANDIDATES).filter((c) => c.final >= CLOSE_SHARE * ranked[0].final);
+  const close = ranked.slice(1).filter((c) => c.final >= CLOSE_SHARE * ranked[0].final);
   if (close.length >= CLOSE_NEEDED) {
     for (let el = top.parentElement; el && el !== body; el = el.parentElement) {
       if (close.filter((c) => el.contains(c.el)).length >= CLOSE_NEEDED) {
@@ -339,8 +352,7 @@ function liftTop(ranked, tallies, body) {
 }
 
 /** Names that say "article" make a candidate likelier, names of chrome less likely. */
-function hintBonus(el) {
-  const hint = elementHint(el);
+function hintBonus(el, hint = elementHint(el)) {
   return hint === 'article' ? 25 : hint === 'chrome' ? -25 : 0;
 }
 
