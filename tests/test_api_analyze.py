@@ -142,3 +142,77 @@ def test_openapi_describes_every_route(client, app):
               for rule in app.url_map.iter_rules() if rule.endpoint != "static"}
     assert routes <= set(spec["paths"])
     assert spec["components"]["schemas"]["AnalyzeRequest"]["additionalProperties"] is False
+
+
+def _utf16(text: str, sub: str) -> list[int]:
+    """[start, end) of ``sub`` in ``text`` in UTF-16 units, as the extension measures a link."""
+    at = text.index(sub)
+    start = len(text[:at].encode("utf-16-le")) // 2
+    return [start, start + len(sub.encode("utf-16-le")) // 2]
+
+
+LINKED = ("👩🏽‍🔬 The county said 4,210 homes lost power on Tuesday, according to the utility's outage report. "
+          "Officials said 90 crews were out overnight.")
+
+
+def test_a_claim_whose_sentence_holds_a_link_cites_it_and_its_note_says_so(client):
+    from claimflag.nlp.flags import CITES_LINK_NOTE, NOTE_MAX_CHARS
+
+    plain = analyze(client, [LINKED])["blocks"][0]["spans"]
+    assert len([s for s in plain if s["kind"] == "claim"]) == 2, plain
+    assert not any("cites_link" in s for s in plain)
+    linked = analyze(client, [LINKED], blocks=[{"id": "b0", "text": LINKED,
+                                                "links": [_utf16(LINKED, "utility's outage report")]}])
+    first, second = linked["blocks"][0]["spans"]
+    AnalyzeResponse.model_validate(linked)
+    assert first["cites_link"] is True and "cites_link" not in second
+    assert first["note"].endswith(CITES_LINK_NOTE) and len(first["note"]) <= NOTE_MAX_CHARS
+    assert second == plain[1]
+    # Only the link's own sentence: the same place, the same type, the note longer by what it says of the link.
+    assert {k: v for k, v in first.items() if k not in ("cites_link", "note")} == \
+        {k: v for k, v in plain[0].items() if k != "note"}
+    # A link touching the sentence's last unit counts; one in the space between sentences does not.
+    end = first["end"]
+    edge = analyze(client, [LINKED], blocks=[{"id": "b0", "text": LINKED, "links": [[end - 1, end + 1]]}])
+    assert edge["blocks"][0]["spans"][0].get("cites_link") is True
+    gap = analyze(client, [LINKED], blocks=[{"id": "b0", "text": LINKED, "links": [[end, end + 1]]}])
+    assert not any("cites_link" in s for s in gap["blocks"][0]["spans"])
+
+
+def test_links_leave_disclosures_alone_and_the_cache_keyed_by_text_only(client, app):
+    from claimflag import metrics
+
+    text = f"This post was sponsored by Summit Outdoor. {LINKED}"
+    hits = metrics.BLOCKS.labels("hit")._value.get()
+    body = [{"id": "b0", "text": text, "links": [[0, len(text.encode("utf-16-le")) // 2]]}]
+    first = analyze(client, [text], blocks=body)["blocks"][0]["spans"]
+    assert [s["kind"] for s in first] == ["disclosure", "claim", "claim"]
+    assert [s.get("cites_link") for s in first] == [None, True, True]
+    # Other links, or none, for the same text: answered from the cache, worked out again.
+    none = analyze(client, [text])["blocks"][0]["spans"]
+    assert metrics.BLOCKS.labels("hit")._value.get() >= hits + 1
+    assert [s.get("cites_link") for s in none] == [None, None, None]
+    assert [(s["start"], s["end"], s["type"]) for s in none] == [(s["start"], s["end"], s["type"]) for s in first]
+
+
+def test_a_long_note_keeps_its_link_sentence_whole_within_160(client):
+    from claimflag.nlp.flags import CITES_LINK_NOTE, NOTE_MAX_CHARS, Note
+
+    text = "The Organisation for Economic Co-operation and Development and the International Monetary Fund said."
+    note = Note("{0} and {1} said it: check their figures against the original publication.", ((4, 55), (60, 92)))
+    plain = note.render(text)
+    cited = note.render(text, cites_link=True)
+    assert len(plain) <= NOTE_MAX_CHARS and len(cited) <= NOTE_MAX_CHARS
+    assert cited.endswith(" " + CITES_LINK_NOTE)
+    assert "…" in cited and "…" not in plain
+
+
+def test_openapi_describes_link_ranges_and_cites_link(client):
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    links = schemas["BlockIn"]["properties"]["links"]
+    assert links["maxItems"] == 200 and "links" not in schemas["BlockIn"].get("required", [])
+    assert links["items"] == {**links["items"], "type": "array", "minItems": 2, "maxItems": 2,
+                              "items": {"type": "integer"}}
+    assert "UTF-16" in links["items"]["description"] and "never" in links["description"]
+    assert schemas["SpanOut"]["properties"]["cites_link"]["type"] == "boolean"
+    assert "cites_link" not in schemas["SpanOut"].get("required", [])

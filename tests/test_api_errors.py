@@ -55,10 +55,40 @@ BAD_BODIES = [
 ]
 
 
+def _linked(*links, text="See the report."):
+    return _json({"blocks": [{"id": "a", "text": "x"}, {"id": "b", "text": text, "links": list(links)}]}).encode()
+
+
+# Link ranges: pairs of ints, 0 <= start < end <= the block's length in UTF-16
+# units (an emoji counts two), at most 200 a block.
+BAD_BODIES += [
+    ("links not a list", _json({"blocks": [{"id": "a", "text": "x", "links": {"0": 1}}]}).encode(), 422,
+     "blocks[0].links"),
+    ("links null", _json({"blocks": [{"id": "a", "text": "x", "links": None}]}).encode(), 422, "blocks[0].links"),
+    ("link not a pair", _linked([0, 3], [1, 2, 3]), 422, "blocks[1].links[1]"),
+    ("link of one number", _linked([4]), 422, "blocks[1].links[0]"),
+    ("link of strings", _linked(["0", "3"]), 422, "blocks[1].links[0][0]"),
+    ("link of floats", _linked([0, 2.5]), 422, "blocks[1].links[0][1]"),
+    ("link of booleans", _linked([False, True]), 422, "blocks[1].links[0][0]"),
+    ("empty link", _linked([0, 3], [5, 5]), 422, "blocks[1].links[1]"),
+    ("reversed link", _linked([7, 3]), 422, "blocks[1].links[0]"),
+    ("negative link", _linked([-1, 3]), 422, "blocks[1].links[0]"),
+    ("link past the end", _linked([4, 16]), 422, "blocks[1].links[0]"),
+    ("link past the end in UTF-16 units", _linked([0, 6], text="😀 ab"), 422, "blocks[1].links[0]"),
+    ("too many links", _linked(*[[0, 1]] * 201), 422, "blocks[1].links"),
+]
+
+
 @pytest.mark.parametrize("name,body,status,field", BAD_BODIES, ids=[b[0] for b in BAD_BODIES])
 def test_bad_body_gets_json_error_then_service_still_answers(client, name, body, status, field):
     _assert_error(_post(client, body), status, field)
     assert analyze(client, [GOOD["blocks"][0]["text"]])["offsets"] == "utf16"
+
+
+def test_link_ranges_up_to_the_limit_and_the_utf16_end_are_accepted(client):
+    text = "😀 See the report."   # 18 UTF-16 units, 17 code points
+    body = {"blocks": [{"id": "b0", "text": text, "links": [[0, 18]] + [[3, 6]] * 199}]}
+    assert client.post("/v1/analyze", json=body).status_code == 200
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",

@@ -5,7 +5,8 @@ import pytest
 from claimflag.domains import (InvalidHost, dismissed_union, host_of_url, lookup_chain,
                                normalize_host, resolve, unicode_host)
 
-SERVICE = {"enabled": True, "kinds": ["claim", "disclosure"], "min_score": 0.5, "muted_types": []}
+SERVICE = {"enabled": True, "kinds": ["claim", "disclosure"], "min_score": 0.5, "muted_types": [],
+           "all_claims": False}
 
 
 @pytest.mark.parametrize("raw,canonical", [
@@ -77,9 +78,9 @@ def test_lookup_chain_goes_from_the_host_to_its_parents():
 def test_resolve_takes_each_field_from_the_most_specific_document():
     sub = {"kinds": ["claim"]}
     site = {"enabled": False, "kinds": ["disclosure"], "min_score": 0.8}
-    defaults = {"muted_types": ["prediction"], "min_score": 0.2}
+    defaults = {"muted_types": ["prediction"], "min_score": 0.2, "all_claims": True}
     assert resolve([sub, None, site, defaults], SERVICE) == {
-        "enabled": False, "kinds": ["claim"], "min_score": 0.8, "muted_types": ["prediction"]}
+        "enabled": False, "kinds": ["claim"], "min_score": 0.8, "muted_types": ["prediction"], "all_claims": True}
 
 
 def test_resolve_falls_back_to_the_install_then_the_service_defaults():

@@ -78,8 +78,8 @@ def filter_case(context, case) -> bool:
     """Valid cases only where the rules JSON Schema cannot state hold too (the
     spec names them in its descriptions and documents their 422): a domain
     must be a host name under IDNA, block ids distinct, text free of NUL and
-    lone surrogates, the text within the limits in UTF-16 code units.
-    Invalid cases are all sent."""
+    lone surrogates, the text within the limits in UTF-16 code units, each
+    link range inside its block's text. Invalid cases are all sent."""
     meta = case.meta
     if meta is None or meta.generation.mode != "positive":
         return True
@@ -100,6 +100,9 @@ def filter_case(context, case) -> bool:
             return False
         if sum(utf16_length(b.get("text", "")) for b in blocks) > CONFIG.MAX_TOTAL_CHARS or \
                 any(utf16_length(b.get("text", "")) > CONFIG.MAX_BLOCK_CHARS for b in blocks):
+            return False
+        if any(not 0 <= start < end <= utf16_length(b.get("text", ""))
+               for b in blocks for start, end in b.get("links") or []):
             return False
     return True
 

@@ -42,6 +42,6 @@ def test_the_most_specific_rule_applies(case):
     rules = {normalize_host(rule): i / 100 for i, rule in enumerate(case["rules"], start=1)}
     chain = lookup_chain(normalize_host(case["host"]))
     effective = resolve([{"min_score": rules[h]} if h in rules else None for h in chain],
-                        {"enabled": True, "kinds": [], "min_score": 0.0, "muted_types": []})
+                        {"enabled": True, "kinds": [], "min_score": 0.0, "muted_types": [], "all_claims": False})
     applied = next((rule for rule, score in rules.items() if score == effective["min_score"]), None)
     assert applied == (normalize_host(case["applies"]) if case["applies"] else None)

@@ -165,6 +165,62 @@ def test_no_page_text_url_or_token_in_redis_or_logs(client, redis_client, debug_
     assert spans
 
 
+def _utf16_range(text: str, sub: str) -> list[int]:
+    at = len(text[:text.index(sub)].encode("utf-16-le")) // 2
+    return [at, at + len(sub.encode("utf-16-le")) // 2]
+
+
+def _masked(records) -> set[str]:
+    """Log lines with every number masked (durations, sizes and ports differ
+    from run to run), leaving out redis-py's own, which say when its pool
+    opens a connection (on the first request, whichever it is)."""
+    import re
+    return {re.sub(r"\d+", "#", f"{r.name} {r.getMessage()}") for r in records if not r.name.startswith("redis")}
+
+
+def test_link_ranges_change_nothing_stored_logged_or_counted(client, app, redis_client, debug_logs):
+    """A block's link ranges shape one answer (cites_link) and nothing else:
+    what Redis holds, what is logged and the metrics' names are the same as
+    for the page without links."""
+    page = Page()
+    links = {1: [_utf16_range(page.sentence, page.place)], 2: [[0, 4], _utf16_range(page.sponsored, page.word)]}
+    linked = page.body()
+    for i, ranges in links.items():
+        linked["blocks"][i]["links"] = ranges
+    keys = _cache_keys(app, page)
+
+    def run(body) -> tuple[list, set[str], dict]:
+        redis_client.delete(*keys)
+        debug_logs.clear()
+        answer = client.post("/v1/analyze", json=body).get_json()
+        stored = [redis_client.get(k) for k in keys]
+        return stored, _masked(debug_logs.records), answer
+
+    stored_linked, logged_linked, answer = run(linked)
+    assert any(s.get("cites_link") for b in answer["blocks"] for s in b["spans"]), "the links were taken"
+    stored_plain, logged_plain, _ = run(page.body())
+    assert all(stored_linked) and stored_linked == stored_plain
+    assert logged_linked == logged_plain and logged_linked
+    assert "link" not in client.get("/metrics").get_data(as_text=True).lower()
+
+
+def test_link_addresses_are_refused_and_never_echoed(client, redis_client, debug_logs):
+    """The extension sends positions only; a client that sends an address gets
+    a 422 that does not repeat it, and it reaches neither Redis nor the logs."""
+    page = Page()
+    address = f"https://{page.site}/cited/{page.path}"
+    body = page.body()
+    for links in ([address], [[0, address]], [{"href": address}]):
+        body["blocks"][1]["links"] = links
+        response = client.post("/v1/analyze", json=body)
+        assert response.status_code == 422
+        assert response.get_json()["error"]["field"].startswith("blocks[1].links")
+        assert address not in response.get_data(as_text=True) and page.site not in response.get_data(as_text=True)
+    logged = "\n".join(f"{r.name} {r.getMessage()}" for r in debug_logs.records)
+    _assert_absent(logged, [address, page.site], "the logs")
+    _assert_absent(_everything_in_redis(redis_client), [address, page.site], "Redis")
+
+
 def test_dismissals_are_keyed_hashes_not_the_sentence(client, redis_client):
     page = Page()
     token = new_token(client)

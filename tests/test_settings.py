@@ -67,13 +67,14 @@ def test_a_new_install_has_the_service_defaults(client, token, app):
     assert body["domains"] == []
     assert body["defaults"]["domain"] == "_defaults" and body["defaults"]["settings"] == {}
     assert body["defaults"]["effective"] == {"enabled": True, "kinds": ["claim", "disclosure"],
-                                             "min_score": threshold, "muted_types": []}
+                                             "min_score": threshold, "muted_types": [], "all_claims": False}
     assert body["limits"]["min_score_default"] == threshold
     assert body["limits"]["min_score_floor"] <= threshold
 
 
 def test_put_get_delete_round_trip(client, token):
-    doc = {"enabled": True, "kinds": ["claim"], "min_score": 0.7, "muted_types": ["prediction", "sponsored"]}
+    doc = {"enabled": True, "kinds": ["claim"], "min_score": 0.7, "muted_types": ["prediction", "sponsored"],
+           "all_claims": True}
     put = _put(client, token, "example.com", doc)
     assert put["settings"] == doc and put["effective"] == doc and put["domain"] == "example.com"
     assert _get(client, token, "example.com")["settings"] == doc
@@ -130,11 +131,22 @@ def test_a_site_covers_its_subdomains_unless_they_have_their_own(client, token):
 
 
 def test_inheritance_is_field_by_field(client, token):
-    _put(client, token, "_defaults", {"muted_types": ["prediction"]})
+    _put(client, token, "_defaults", {"muted_types": ["prediction"], "all_claims": True})
     _put(client, token, "example.com", {"kinds": ["claim"], "min_score": 0.9})
     _put(client, token, "news.example.com", {"min_score": 0.1})
     effective = _get(client, token, "live.news.example.com")["effective"]
-    assert effective == {"enabled": True, "kinds": ["claim"], "min_score": 0.1, "muted_types": ["prediction"]}
+    assert effective == {"enabled": True, "kinds": ["claim"], "min_score": 0.1, "muted_types": ["prediction"],
+                         "all_claims": True}
+    _put(client, token, "example.com", {"kinds": ["claim"], "all_claims": False})
+    assert _get(client, token, "live.news.example.com")["effective"]["all_claims"] is False
+    assert _get(client, token, "example.org")["effective"]["all_claims"] is True
+
+
+def test_all_claims_is_for_drawing_only_analyze_answers_the_same_whatever_it_says(client, token):
+    _put(client, token, "example.com", {"all_claims": False})
+    without = _analyze(client, "https://example.com/a", token)
+    _put(client, token, "example.com", {"all_claims": True})
+    assert _analyze(client, "https://example.com/a", token) == without
 
 
 def test_unknown_site_gets_the_install_defaults(client, token):
@@ -306,6 +318,9 @@ BAD_DOCS = [
     ({"min_score": "0.5"}, "min_score"),
     ({"muted_types": ["statistic", "gossip"]}, "muted_types[1]"),
     ({"muted_types": ["quote", "quote"]}, "muted_types"),
+    ({"all_claims": "yes"}, "all_claims"),
+    ({"all_claims": None}, "all_claims"),
+    ({"all_claims": 0}, "all_claims"),
     ({"colour": "red"}, "colour"),
     ({"dismissed": []}, "dismissed"),
 ]
@@ -422,6 +437,9 @@ def test_openapi_describes_the_settings_api(client, app):
         assert methods == {m.upper() for m in spec["paths"][path] if m != "parameters"}
     put = spec["paths"]["/v1/settings/{domain}"]["put"]
     assert put["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Preferences")
+    schemas = spec["components"]["schemas"]
+    assert schemas["Preferences"]["properties"]["all_claims"]["type"] == "boolean"
+    assert "all_claims" in schemas["Effective"]["required"]
     assert {"401", "422", "429", "503"} <= set(put["responses"])
     assert spec["components"]["schemas"]["Preferences"]["additionalProperties"] is False
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"

@@ -41,6 +41,7 @@ after(() => {
 });
 
 const { ListenerCollection } = await import('../src/content/listeners.js');
+const { collectBlocks } = await import('../src/content/collect-blocks.js');
 const { PassScheduler } = await import('../src/content/scheduler.js');
 const { AnalyzeRequest } = await import('../src/content/request.js');
 const { Records } = await import('../src/content/records.js');
@@ -128,7 +129,7 @@ test('the request: destroy() drops a pending retry (Retry-After), so it never as
   answer = () => ({ ok: false, error: { code: 'rate_limited', message: 'slow down', retryAfter: 1 } });
   const retried = [];
   const request = new AnalyzeRequest(win, { onRetry: (els) => retried.push(els) });
-  const reply = await request.send([{ element: win.document.querySelector('p'), text: 'The council said 1,240 homes lost power.' }], ['claim']);
+  const reply = await request.send(collectBlocks(win.document.body), ['claim']);
   assert.equal(reply.error.code, 'rate_limited');
   assert.equal(sent.at(-1).url, 'https://news.example.com/a');
   assert.equal(request.retryScheduled, true);

@@ -146,3 +146,42 @@ test('a big page is collected and anchored in many small slices, with the same r
   storedPerf = null;
   dom.window.close();
 });
+
+test('the page is analyzed once: the install token saved while the first request is in flight, or a display setting, resends nothing', async () => {
+  const { Orchestrator } = await import('../src/content/orchestrator.js');
+  storedSettings = null;
+  const dom = new JSDOM('<body><p>The council said 1,240 homes lost power.</p><p>Crews worked through the night.</p></body>',
+    { url: 'https://once.example.net/a', pretendToBeVisual: true });
+  const html = dom.window.document.documentElement;
+  const before = sent.length;
+  const orch = new Orchestrator(dom.window);
+  await orch.start();
+  const changed = storageListeners[storageListeners.length - 1];
+  await until(() => sent.length === before + 1);
+  // The service worker got the install token just before it sent the first
+  // request, and stored it: the content script hears of it while the request is in flight.
+  assert.equal(html.dataset.claimflag, 'pending');
+  storedSettings = { token: 'a-new-install-token' };
+  changed({ settings: { newValue: storedSettings } }, 'local');
+  await until(() => html.dataset.claimflag === 'ready');
+  assert.equal(html.dataset.claimflagClaims, '1');
+  // Settings that change only what is drawn (all claims, the sensitivity, another site's rule).
+  for (const s of [
+    { token: 'a-new-install-token', defaults: { all_claims: true } },
+    { token: 'a-new-install-token', defaults: { all_claims: true, min_score: 0.95 } },
+    { token: 'a-new-install-token', sites: { 'other.example': { enabled: false } } },
+  ]) {
+    changed({ settings: { newValue: s } }, 'local');
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal(html.dataset.claimflag, 'ready');
+  }
+  assert.equal(sent.length, before + 1, 'one request for the page');
+  // A kind not asked for yet is a reason to ask again.
+  changed({ settings: { newValue: { defaults: { kinds: ['disclosure'] } } } }, 'local');
+  await new Promise((r) => setTimeout(r, 100));
+  changed({ settings: { newValue: { defaults: { kinds: ['claim', 'disclosure'] } } } }, 'local');
+  await until(() => html.dataset.claimflag === 'ready');
+  assert.equal(sent.length, before + 1, 'both kinds were asked for the first time');
+  orch.destroy();
+  dom.window.close();
+});

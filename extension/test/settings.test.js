@@ -2,9 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { matchHost, normalizeHost, parseHostList } from '../src/shared/hostname.js';
 import {
-  defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, patchSite, removeSite, resolveSite, toServerDoc,
+  defaultSettings, filterSpans, normalizeServiceUrl, normalizeSettings, normalizeSiteDoc, patchSite, priorityOf, removeSite,
+  resolveSite, toServerDoc,
 } from '../src/shared/site-settings.js';
-import { LIMITS, mergeSplitBlocks, splitBatches, validAnalyzeResponse } from '../src/background/api-client.js';
+import {
+  LIMITS, mergeSplitBlocks, splitBatches, toRequestBlock, validAnalyzeResponse,
+} from '../src/background/api-client.js';
 
 // The host rules shared with the service are in host-rules.test.js; these are the extension's own.
 
@@ -58,18 +61,23 @@ test('sensitive sites are off by default, and a site rule can turn them on', () 
 test('defaults for new sites apply to sites without a rule', () => {
   const s = normalizeSettings({ defaults: { enabled: false, kinds: ['disclosure'], min_score: 0.7 } });
   const r = resolveSite(s, 'blog.example');
-  assert.deepEqual(r.doc, { enabled: false, kinds: ['disclosure'], min_score: 0.7, muted_types: [] });
+  assert.deepEqual(r.doc, { enabled: false, kinds: ['disclosure'], min_score: 0.7, muted_types: [], all_claims: false });
 });
 
 test('normalizeSettings repairs whatever storage held', () => {
   assert.deepEqual(normalizeSettings(undefined), defaultSettings());
   const s = normalizeSettings({
     serviceUrl: 'javascript:alert(1)',
-    sites: { 'EXAMPLE.com': { enabled: 'yes', kinds: ['claim', 'bogus'], min_score: 7, muted_types: ['prediction', 'nope'] }, '': {} },
+    sites: {
+      'EXAMPLE.com': { enabled: 'yes', kinds: ['claim', 'bogus'], min_score: 7, muted_types: ['prediction', 'nope'], all_claims: 'on' },
+      '': {},
+    },
     sensitive: ['Mail.Example.com', 42],
   });
   assert.equal(s.serviceUrl, 'http://127.0.0.1:8000');
-  assert.deepEqual(s.sites, { 'example.com': { enabled: true, kinds: ['claim'], min_score: 1, muted_types: ['prediction'] } });
+  assert.deepEqual(s.sites, {
+    'example.com': { enabled: true, kinds: ['claim'], min_score: 1, muted_types: ['prediction'], all_claims: false },
+  });
   assert.deepEqual(s.sensitive, ['mail.example.com']);
   assert.equal(normalizeServiceUrl('http://127.0.0.1:8000/'), 'http://127.0.0.1:8000');
   assert.equal(normalizeServiceUrl('https://cf.example.org/api/'), 'https://cf.example.org/api');
@@ -106,13 +114,50 @@ test('spans are filtered client-side by kind, muted type and (claims only, as on
   assert.deepEqual(filterSpans(spans, { ...doc, enabled: false }), []);
 });
 
+test('normal-priority claims are shown only with all_claims; a claim without a priority is check-first', () => {
+  const spans = [
+    { kind: 'claim', type: 'statistic', score: 0.9, priority: 'high' },
+    { kind: 'claim', type: 'event', score: 0.9, priority: 'normal' },
+    { kind: 'claim', type: 'quote', score: 0.9 },
+    { kind: 'disclosure', type: 'affiliate', score: 0.9 },
+  ];
+  const doc = normalizeSiteDoc({});
+  assert.equal(doc.all_claims, false);
+  assert.deepEqual(filterSpans(spans, doc).map((s) => s.type), ['statistic', 'quote', 'affiliate']);
+  assert.deepEqual(filterSpans(spans, { ...doc, all_claims: true }).map((s) => s.type), ['statistic', 'event', 'quote', 'affiliate']);
+  assert.deepEqual(spans.map(priorityOf), ['high', 'normal', 'high', '']);
+  // A site's rule keeps all_claims (its subdomains too); a site without one has the defaults'.
+  const s = normalizeSettings({ defaults: { all_claims: true }, sites: { 'a.com': { all_claims: false } } });
+  assert.equal(resolveSite(s, 'x.a.com').doc.all_claims, false);
+  assert.equal(resolveSite(s, 'c.com').doc.all_claims, true);
+  assert.equal(patchSite(s, 'a.com', { all_claims: true }).sites['a.com'].all_claims, true);
+});
+
 test('min_score defaults to the service default (null), which the server API gets by leaving it out', () => {
   assert.equal(defaultSettings().defaults.min_score, null);
   assert.equal(normalizeSettings({ defaults: { min_score: null } }).defaults.min_score, null);
   assert.equal(normalizeSettings({ sites: { 'a.com': { min_score: 0.25 } } }).sites['a.com'].min_score, 0.25);
-  const doc = { enabled: true, kinds: ['claim'], min_score: null, muted_types: [] };
-  assert.deepEqual(toServerDoc(doc), { enabled: true, kinds: ['claim'], muted_types: [] });
+  const doc = { enabled: true, kinds: ['claim'], min_score: null, muted_types: [], all_claims: false };
+  assert.deepEqual(toServerDoc(doc), { enabled: true, kinds: ['claim'], muted_types: [], all_claims: false });
   assert.deepEqual(toServerDoc({ ...doc, min_score: 0.6 }).min_score, 0.6);
+});
+
+test('a block goes with its link ranges only: at most LIMITS.links, each inside the text; a cut block keeps its own', () => {
+  const text = 'See the report and the data.';
+  assert.deepEqual(toRequestBlock({ id: 'b0', text, links: [[8, 14], [23, 27]], element: {} }),
+    { id: 'b0', text, links: [[8, 14], [23, 27]] });
+  assert.deepEqual(toRequestBlock({ id: 'b1', text }), { id: 'b1', text });
+  // Ranges the service would refuse (empty, reversed, past the end, not integers) are left out.
+  assert.deepEqual(toRequestBlock({ id: 'b2', text, links: [[3, 3], [5, 2], [20, 99], [1.5, 4], [0, 3]] }).links, [[0, 3]]);
+  const many = Array.from({ length: 250 }, (_, i) => [i, i + 1]);
+  assert.equal(toRequestBlock({ id: 'b3', text: 'x'.repeat(300), links: many }).links.length, LIMITS.links);
+  // An oversized block is cut into pieces; each piece keeps the links inside it, shifted to its own offsets.
+  const long = `${'a '.repeat(150000)}end`;
+  const pieces = splitBatches([{ id: 'L', text: long, links: [[0, 1], [299990, 299995], [300000, 300003]] }]).flat();
+  assert.ok(pieces.length > 1);
+  const back = pieces.flatMap((p) => (p.links ?? []).map(([s, e]) => [s + p.offset, e + p.offset]));
+  assert.deepEqual(back, [[0, 1], [299990, 299995], [300000, 300003]].filter(([s, e]) => pieces.some((p) => s >= p.offset && e <= p.offset + p.text.length)));
+  for (const p of pieces) for (const [, e] of p.links ?? []) assert.ok(e <= p.text.length);
 });
 
 test('big pages are split into requests within the service limits, in order', () => {

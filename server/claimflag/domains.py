@@ -19,7 +19,7 @@ import idna
 
 MAX_HOST_CHARS = 253
 _ASCII_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?")
-PREFERENCES = ("enabled", "kinds", "min_score", "muted_types")
+PREFERENCES = ("enabled", "kinds", "min_score", "muted_types", "all_claims")
 
 
 class InvalidHost(ValueError):

@@ -70,8 +70,10 @@ def _settings_store(store) -> SettingsStore:
 
 
 def service_defaults() -> dict:
+    # all_claims is for the extension's drawing only: /v1/analyze answers with
+    # claims of both priorities whatever it says.
     return {"enabled": True, "kinds": list(KINDS),
-            "min_score": round(get_analyzer().claim_threshold, 4), "muted_types": []}
+            "min_score": round(get_analyzer().claim_threshold, 4), "muted_types": [], "all_claims": False}
 
 
 def effective(chain: list[Entry | None]) -> dict:

@@ -160,6 +160,24 @@ def wait_status(page, status: str, timeout: int = READY_TIMEOUT_MS) -> None:
     page.wait_for_function("s => document.documentElement.dataset.claimflag === s", arg=status, timeout=timeout)
 
 
+def point_on(page, element_id: str, sentence: str) -> tuple[float, float]:
+    """Viewport coordinates of the middle of the first line of `sentence` inside #element_id."""
+    return tuple(page.evaluate("""([id, sentence]) => {
+        const el = document.getElementById(id);
+        el.scrollIntoView({block: 'center'});
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const i = n.data.indexOf(sentence.slice(0, 12));
+            if (i < 0) continue;
+            const r = document.createRange();
+            r.setStart(n, i + 4); r.setEnd(n, i + 8);
+            const box = r.getClientRects()[0];
+            return [box.left + box.width / 2, box.top + box.height / 2];
+        }
+        throw new Error('sentence not found');
+    }""", [element_id, sentence]))
+
+
 def hooks(page) -> dict:
     return page.evaluate("""() => {
         const d = document.documentElement.dataset;

@@ -15,7 +15,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import hooks, wait_status
+from .conftest import hooks, point_on, wait_status
 
 pytestmark = pytest.mark.browser
 
@@ -37,24 +37,6 @@ TOOLTIP = """() => {
             html: host.shadowRoot.innerHTML, mode: host.shadowRoot.mode,
             inView: r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight && r.right <= innerWidth && r.width > 0};
 }"""
-
-
-def point_on(page, element_id: str, sentence: str) -> tuple[float, float]:
-    """Viewport coordinates of the middle of the first line of `sentence` inside #element_id."""
-    return tuple(page.evaluate("""([id, sentence]) => {
-        const el = document.getElementById(id);
-        el.scrollIntoView({block: 'center'});
-        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-            const i = n.data.indexOf(sentence.slice(0, 12));
-            if (i < 0) continue;
-            const r = document.createRange();
-            r.setStart(n, i + 4); r.setEnd(n, i + 8);
-            const box = r.getClientRects()[0];
-            return [box.left + box.width / 2, box.top + box.height / 2];
-        }
-        throw new Error('sentence not found');
-    }""", [element_id, sentence]))
 
 
 def content_script_listeners(browser, page) -> list[str]:

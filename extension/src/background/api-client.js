@@ -5,6 +5,7 @@ export const LIMITS = Object.freeze({
   blocks: 5000, // blocks per request
   chars: 200000, // characters of block text per request
   bytes: 2 * 1024 * 1024, // request body
+  links: 200, // link ranges per block
 });
 
 const encoder = new TextEncoder();
@@ -12,11 +13,12 @@ const encoder = new TextEncoder();
 /**
  * Split blocks into requests that each stay within the service's limits,
  * keeping document order. A single block over a limit is cut into pieces
- * whose ids are `${id}~${n}` and whose spans are mapped back by `mergeSplitBlocks`.
- * @param {{id: string, text: string}[]} blocks
+ * whose ids are `${id}~${n}` and whose spans are mapped back by `mergeSplitBlocks`
+ * (a piece keeps the link ranges inside it, shifted).
+ * @param {{id: string, text: string, links?: number[][]}[]} blocks
  * @param {typeof LIMITS} [limits]
  * @param {number} [overhead] bytes reserved for the rest of the body (url, kinds)
- * @returns {{id: string, text: string, parent?: string, offset?: number}[][]}
+ * @returns {{id: string, text: string, links?: number[][], parent?: string, offset?: number}[][]}
  */
 export function splitBatches(blocks, limits = LIMITS, overhead = 4096) {
   const maxChars = Math.min(limits.chars, Math.floor((limits.bytes - overhead) / 8));
@@ -42,7 +44,8 @@ export function splitBatches(blocks, limits = LIMITS, overhead = 4096) {
         const c = b.text.charCodeAt(end - 1);
         if (c >= 0xd800 && c <= 0xdbff) end -= 1;
       }
-      pieces.push({ id: `${b.id}~${n}`, text: b.text.slice(at, end), parent: b.id, offset: at });
+      const links = (b.links ?? []).filter(([s, e]) => s >= at && e <= end).map(([s, e]) => [s - at, e - at]);
+      pieces.push({ id: `${b.id}~${n}`, text: b.text.slice(at, end), links, parent: b.id, offset: at });
       n += 1;
       at = end;
     }
@@ -52,7 +55,7 @@ export function splitBatches(blocks, limits = LIMITS, overhead = 4096) {
   let chars = 0;
   let bytes = overhead;
   for (const p of pieces) {
-    const size = encoder.encode(JSON.stringify({ id: p.id, text: p.text })).length + 1;
+    const size = encoder.encode(JSON.stringify(toRequestBlock(p))).length + 1;
     if (cur.length && (cur.length + 1 > limits.blocks || chars + p.text.length > limits.chars || bytes + size > limits.bytes)) {
       batches.push(cur);
       cur = [];
@@ -65,6 +68,17 @@ export function splitBatches(blocks, limits = LIMITS, overhead = 4096) {
   }
   if (cur.length) batches.push(cur);
   return batches;
+}
+
+/**
+ * A block as /v1/analyze takes it: id, text and, when it has any, the UTF-16
+ * ranges of its links (positions only; at most LIMITS.links, the first ones;
+ * a range that is not inside the text is left out).
+ */
+export function toRequestBlock({ id, text, links }) {
+  const ok = (links ?? []).filter((r) => Array.isArray(r) && Number.isInteger(r[0]) && Number.isInteger(r[1])
+    && r[0] >= 0 && r[0] < r[1] && r[1] <= text.length);
+  return ok.length ? { id, text, links: ok.slice(0, LIMITS.links).map(([s, e]) => [s, e]) } : { id, text };
 }
 
 /** Map spans of cut pieces (`parent`/`offset`) back onto their original block ids. */

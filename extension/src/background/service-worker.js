@@ -6,7 +6,9 @@ import { ext } from '../shared/ext.js';
 import { COMMANDS, fail, MSG, ok, PRIVILEGED } from '../shared/messages.js';
 import { normalizeHost } from '../shared/hostname.js';
 import { resolveSite, toServerDoc } from '../shared/site-settings.js';
-import { ApiError, mergeSplitBlocks, request, splitBatches, validAnalyzeResponse } from './api-client.js';
+import {
+  ApiError, mergeSplitBlocks, request, splitBatches, toRequestBlock, validAnalyzeResponse,
+} from './api-client.js';
 import { deleteSite, loadSettings, setOptions, setSite, updateSettings } from './settings.js';
 
 const { api } = ext;
@@ -117,7 +119,7 @@ async function analyzeNow(msg) {
   const out = { model: '', notes: [], counts: {}, blocks: [] };
   let repaired = false;
   for (const batch of splitBatches(msg.blocks)) {
-    const body = { url: msg.url, blocks: batch.map(({ id, text }) => ({ id, text })), kinds };
+    const body = { url: msg.url, blocks: batch.map(toRequestBlock), kinds };
     let res;
     try {
       res = await request(settings.serviceUrl, '/v1/analyze', { method: 'POST', body, token });
@@ -302,6 +304,10 @@ async function handle(msg, sender) {
     }
     case MSG.TAB_ANALYZE:
       return ext.sendToTab(msg.tabId, { what: MSG.ANALYZE_NOW });
+    case MSG.TAB_FLAGS_GET:
+      return ext.sendToTab(msg.tabId, { what: MSG.FLAGS_GET });
+    case MSG.TAB_FLAG_SHOW:
+      return ext.sendToTab(msg.tabId, { what: MSG.FLAG_SHOW, index: msg.index });
     case MSG.COMMAND:
       return runCommand(msg.command, msg.tabId);
     default:

@@ -13,6 +13,7 @@
  * @property {number} start      UTF-16 offset in the block text where the piece begins
  * @property {number} end        UTF-16 offset where it ends (exclusive)
  * @property {number} nodeStart  UTF-16 offset in node.data that `start` corresponds to
+ * @property {Element|null} link  the link (`<a href>`) the Text node is in, if any
  *
  * @typedef {object} Block
  * @property {Element} element   the block element
@@ -118,6 +119,7 @@ export function* walkBlocks(root, opts = {}) {
   // its parent's segment (text after the nested block starts a new segment).
   const stack = [];
   let visited = 0;
+  let link = root.closest?.('a[href]') ?? null; // the link the walk is inside, if any
   const open = (element) => {
     stack.push({ element, segment: 0, text: '', pieces: [] });
   };
@@ -141,7 +143,7 @@ export function* walkBlocks(root, opts = {}) {
         const frame = stack[stack.length - 1];
         const start = frame.text.length;
         frame.text += data;
-        frame.pieces.push({ node: child, start, end: start + data.length, nodeStart: 0 });
+        frame.pieces.push({ node: child, start, end: start + data.length, nodeStart: 0, link });
       } else if (child.nodeType === 1) {
         const el = child;
         visited += 1;
@@ -152,6 +154,8 @@ export function* walkBlocks(root, opts = {}) {
           continue;
         }
         if (isSkipped(el) || isHidden(el)) continue;
+        const outer = link;
+        if (el.localName === 'a' && el.hasAttribute('href')) link = el;
         if (isBlock(el)) {
           const before = flush(stack[stack.length - 1]);
           if (before) yield before;
@@ -162,6 +166,7 @@ export function* walkBlocks(root, opts = {}) {
         } else {
           yield* walk(el);
         }
+        link = outer;
         // Shadow roots and iframes are not walked: their text is not part of this document's flow.
       }
     }
@@ -184,9 +189,27 @@ function trimBlock(frame) {
     const s = Math.max(p.start, lead);
     const e = Math.min(p.end, end);
     if (e <= s) continue;
-    pieces.push({ node: p.node, start: s - lead, end: e - lead, nodeStart: p.nodeStart + (s - p.start) });
+    pieces.push({ node: p.node, start: s - lead, end: e - lead, nodeStart: p.nodeStart + (s - p.start), link: p.link });
   }
   return { element: frame.element, segment: frame.segment, text: text.slice(lead, end), pieces };
+}
+
+/**
+ * The block's links: for each run of its text inside one `<a href>`, the
+ * UTF-16 range in the block's text and the link element. (The ranges are what
+ * is sent; the elements, with their addresses, stay in the page.)
+ * @param {Block} block
+ * @returns {{start: number, end: number, element: Element}[]}
+ */
+export function blockLinks(block) {
+  const out = [];
+  for (const p of block.pieces) {
+    if (!p.link) continue;
+    const last = out[out.length - 1];
+    if (last?.element === p.link && last.end === p.start) last.end = p.end;
+    else out.push({ start: p.start, end: p.end, element: p.link });
+  }
+  return out;
 }
 
 /** The same block as it is in the page now, or null (for anchoring after the page changed). */

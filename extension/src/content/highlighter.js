@@ -6,11 +6,23 @@
 // <mark> elements. Styles live in highlights.css (a manifest content-script
 // stylesheet), so nothing is added to the page's <head>.
 
+import { priorityOf } from '../shared/site-settings.js';
+
+// One highlight per look: check-first claims, other claims (fainter; drawn
+// only when the site shows all claims), disclosures, and the focused flag.
 export const HIGHLIGHT_NAMES = Object.freeze({
   claim: 'claimflag-claim',
+  claimNormal: 'claimflag-claim-normal',
   disclosure: 'claimflag-disclosure',
   focus: 'claimflag-focus',
 });
+// Painted over each other in this order (a disclosure inside a claim shows as a disclosure).
+const PRIORITIES = Object.freeze({ claimNormal: -1, claim: 0, disclosure: 1, focus: 2 });
+
+/** Which highlight an item is drawn in. */
+export function lookOf(item) {
+  return item.kind === 'claim' && priorityOf(item.span ?? {}) === 'normal' ? 'claimNormal' : item.kind;
+}
 
 /**
  * @typedef {{kind: string, range: Range, span: object}} Item
@@ -53,10 +65,10 @@ class ApiHighlighter {
     this.items = [];
     this.visible = true;
     this.highlights = {};
-    for (const [kind, name] of Object.entries(HIGHLIGHT_NAMES)) {
+    for (const [look, name] of Object.entries(HIGHLIGHT_NAMES)) {
       const h = new win.Highlight();
-      h.priority = kind === 'focus' ? 2 : kind === 'disclosure' ? 1 : 0;
-      this.highlights[kind] = { name, h };
+      h.priority = PRIORITIES[look];
+      this.highlights[look] = { name, h };
     }
     // Only flags near the viewport are in the highlights. When any highlight
     // changes, Chromium's paint step goes over every range of every one: with
@@ -161,11 +173,11 @@ class ApiHighlighter {
   // A Highlight is a set of ranges: adding one twice or deleting one that
   // is not there changes nothing.
   draw(item) {
-    this.highlights[item.kind]?.h.add(item.range);
+    this.highlights[lookOf(item)]?.h.add(item.range);
   }
 
   undraw(item) {
-    this.highlights[item.kind]?.h.delete(item.range);
+    this.highlights[lookOf(item)]?.h.delete(item.range);
   }
 
   register() {
@@ -286,6 +298,7 @@ class MarkHighlighter {
       if (seg.start > 0) node = node.splitText(seg.start);
       const mark = this.doc.createElement('mark');
       mark.className = `claimflag-mark claimflag-mark-${seg.item.kind}`;
+      if (lookOf(seg.item) === 'claimNormal') mark.classList.add('claimflag-mark-normal');
       node.parentNode.insertBefore(mark, node);
       mark.appendChild(node);
       if (!this.marks.has(seg.item)) this.marks.set(seg.item, []);

@@ -10,6 +10,12 @@
 // and timer they added) and, if the page is still to be analyzed, sets up new
 // ones. Passes of destroyed parts drop their work at the next check.
 //
+// A pass over the whole page finds its article (article.js): the article's
+// blocks are sent with the site's kinds, the chrome blocks near it for
+// disclosures only, the rest of the chrome not at all. The article's blocks
+// in and near the viewport go first, in a request of their own, so the first
+// screen is flagged before the rest of a long page is analyzed.
+//
 // Collecting, anchoring and drawing run in time slices (slicer.js) that
 // yield to the event loop, so a long page never blocks the main thread for long.
 
@@ -17,7 +23,8 @@ import { ext } from '../shared/ext.js';
 import { fail, MSG, ok } from '../shared/messages.js';
 import { normalizeSettings, resolveSite } from '../shared/site-settings.js';
 import { anchorAnswer } from './anchoring/anchor.js';
-import { collectBlocksSliced, recollectBlock } from './collect-blocks.js';
+import { ArticleFinder, ROLE } from './article.js';
+import { blockLinks, collectBlocksSliced, recollectBlock } from './collect-blocks.js';
 import { DomWatcher } from './dom-watcher.js';
 import { createHighlighter } from './highlighter.js';
 import { ListenerCollection } from './listeners.js';
@@ -27,6 +34,9 @@ import { Records } from './records.js';
 import { AnalyzeRequest } from './request.js';
 import { PassScheduler } from './scheduler.js';
 import { DEFAULT_SLICE_MS, Slicer } from './slicer.js';
+
+// Blocks within this many viewport heights above or below the viewport go in the first request.
+export const NEAR_FIRST_VIEWPORTS = 1;
 
 export class Orchestrator {
   constructor(win = globalThis.window) {
@@ -46,6 +56,7 @@ export class Orchestrator {
     // Milliseconds of work between two yields to the event loop. Storage key
     // `perf: {timeSliceMs: 0}` turns slicing off (for the benchmark's baseline).
     this.sliceMs = DEFAULT_SLICE_MS;
+    this.firstMs = null; // when the page's first flag was drawn (ms since navigation began)
   }
 
   async start() {
@@ -85,6 +96,9 @@ export class Orchestrator {
     }
     this.reason = '';
     const { parts } = this;
+    // Kinds not asked for yet need the page asked again; anything else (an
+    // install token saved, another site's rule, all claims, the sensitivity)
+    // only changes what is drawn of the answers already here or on their way.
     const needKinds = this.site.doc.kinds.some((k) => !parts?.records.kinds.includes(k));
     const wasOff = !parts || this.status === 'disabled' || (this.status === 'error' && !parts.records.list.length);
     if (wasOff || needKinds) this.restart();
@@ -106,6 +120,7 @@ export class Orchestrator {
     const parts = {
       scheduler,
       request,
+      finder: new ArticleFinder(),
       records: new Records(),
       highlighter,
       pointer: new PointerKeys(win, highlighter, { onDismiss: (item) => this.dismiss(item) }),
@@ -138,15 +153,27 @@ export class Orchestrator {
     return new Slicer({ budgetMs: this.sliceMs });
   }
 
-  /** One pass over `roots`: the blocks not sent yet are sent, their answer anchored and drawn. */
+  /**
+   * One pass over `roots`: the blocks not sent yet are sent (the article's
+   * with the site's kinds, chrome near it for disclosures), their answers
+   * anchored and drawn. A pass over the whole page finds the article again;
+   * a pass over parts that changed judges their blocks against it.
+   */
   async pass(parts, roots) {
-    const { records, watcher } = parts;
-    if (watcher.navigated()) records.clearNotes();
+    const { records, watcher, finder } = parts;
+    const navigated = watcher.navigated();
+    if (navigated) records.clearNotes();
+    // Another page of a single-page app: its article is found afresh.
+    const whole = navigated || (roots.length === 1 && roots[0] === this.doc.body);
     const slicer = this.slicer();
-    const blocks = [];
-    for (const root of roots) if (root) blocks.push(...records.unsent(await collectBlocksSliced(root, slicer)));
+    let blocks = [];
+    for (const root of whole ? [this.doc.body] : roots) if (root) blocks.push(...await collectBlocksSliced(root, slicer));
     // Settings changed while collecting: these parts are gone.
     if (parts !== this.parts) return;
+    if (whole) await finder.classifyPage(blocks, slicer);
+    else finder.classifyMore(blocks);
+    if (parts !== this.parts) return;
+    blocks = records.unsent(blocks.filter((b) => b.role !== ROLE.CHROME));
     if (!blocks.length) {
       this.prune(parts);
       if (this.status !== 'ready') this.setStatus('ready');
@@ -164,22 +191,59 @@ export class Orchestrator {
       this.setStatus('ready');
       return;
     }
+    records.ask(kinds);
     this.setStatus('pending');
-    const reply = await parts.request.send(blocks, kinds);
-    // Switched off, or settings changed so that everything is sent again: drop the answer.
-    if (parts !== this.parts) return;
-    if (!reply.ok) {
-      this.error = reply.error?.code ?? 'error';
-      this.setStatus('error');
-      return;
+    const requests = await this.requests(blocks, kinds, slicer);
+    for (let i = 0; i < requests.length; i += 1) {
+      const { blocks: batch, kinds: asked } = requests[i];
+      const reply = await parts.request.send(batch, asked, { retry: requests.slice(i).flatMap((r) => r.blocks) });
+      // Switched off, or settings changed so that everything is sent again: drop the answer.
+      if (parts !== this.parts) return;
+      if (!reply.ok) {
+        this.error = reply.error?.code ?? 'error';
+        this.setStatus('error');
+        return;
+      }
+      const { value } = reply;
+      if (value.disabled) {
+        this.serverDisabled = true;
+        this.off('off:server');
+        return;
+      }
+      this.error = '';
+      if (!await this.takeAnswer(parts, batch, value, asked, slicer)) return;
     }
-    const { value } = reply;
-    if (value.disabled) {
-      this.serverDisabled = true;
-      this.off('off:server');
-      return;
+    this.setStatus('ready');
+  }
+
+  /**
+   * The requests for `blocks`, in the order they go: the article's blocks in
+   * and near the viewport, then the chrome near the article (disclosures
+   * only, if the site shows them), then the rest of the article.
+   */
+  async requests(blocks, kinds, slicer) {
+    const near = [];
+    const far = [];
+    const edge = [];
+    const reach = NEAR_FIRST_VIEWPORTS * this.win.innerHeight;
+    for (const b of blocks) {
+      if (b.role === ROLE.EDGE) edge.push(b);
+      else {
+        const r = b.element.getBoundingClientRect();
+        (r.bottom >= -reach && r.top <= this.win.innerHeight + reach ? near : far).push(b);
+      }
+      if (slicer.due()) await slicer.pause();
     }
-    this.error = '';
+    const edgeKinds = kinds.filter((k) => k === 'disclosure');
+    return [
+      { blocks: near, kinds },
+      { blocks: edgeKinds.length ? edge : [], kinds: edgeKinds },
+      { blocks: far, kinds },
+    ].filter((r) => r.blocks.length);
+  }
+
+  /** Anchor and draw one answer; false once these parts are gone. */
+  async takeAnswer(parts, blocks, value, kinds, slicer) {
     // Anchor in time slices; what the page or the settings do meanwhile is
     // checked after each pause, and the records change only once, at the end.
     slicer.restart();
@@ -188,11 +252,17 @@ export class Orchestrator {
       recollect: recollectBlock,
       wanted: () => parts === this.parts,
     });
-    if (!answer) return;
-    records.add(blocks, answer.anchored, { orphans: answer.orphans, kinds, model: value.model, notes: value.notes ?? [] });
+    if (!answer) return false;
+    const byId = new Map(blocks.map((b) => [b.id, b]));
+    for (const r of answer.anchored) r.sources = linksIn(byId.get(r.id), r.span);
+    parts.records.add(blocks, answer.anchored, { orphans: answer.orphans, kinds, model: value.model, notes: value.notes ?? [] });
     await this.redraw(slicer);
-    if (parts !== this.parts) return;
-    this.setStatus('ready');
+    if (parts !== this.parts) return false;
+    if (this.firstMs === null && parts.records.items.length) {
+      this.firstMs = Math.round(this.win.performance.now());
+      this.state.changed();
+    }
+    return true;
   }
 
   prune(parts) {
@@ -229,12 +299,13 @@ export class Orchestrator {
       status: this.status,
       reason: this.reason,
       error: this.status === 'error' ? this.error || 'error' : '',
-      counts: records?.counts() ?? { claim: 0, disclosure: 0 },
+      counts: records?.counts() ?? { claim: 0, disclosure: 0, high: 0, normal: 0 },
       notes: records?.notes.slice(0, 20) ?? [],
       orphans: records?.orphans ?? 0,
       visible: this.visible,
       model: records?.model ?? '',
       mode: this.parts?.highlighter.mode ?? '',
+      firstMs: this.firstMs,
     };
   }
 
@@ -256,6 +327,12 @@ export class Orchestrator {
         return ok(this.visible);
       case MSG.ANALYZE_NOW:
         return this.analyzeNow();
+      case MSG.FLAGS_GET:
+        return ok(this.parts?.records.entries() ?? []);
+      case MSG.FLAG_SHOW: {
+        const shown = this.showFlag(msg.index);
+        return shown ? ok(shown) : fail('no_flag', `no flag ${msg.index}`);
+      }
       default:
         return undefined;
     }
@@ -301,6 +378,14 @@ export class Orchestrator {
     this.state.changed();
   }
 
+  /** The flag at `index` of the list (reading order), shown; null if there is none. */
+  showFlag(index) {
+    const pointer = this.parts?.pointer;
+    if (!Number.isInteger(index) || !pointer?.items[index]) return null;
+    if (!this.visible) this.setVisible(true);
+    return pointer.showAt(index);
+  }
+
   /** The next (dir 1) or previous (dir -1) flag, shown; null if there is none. */
   step(dir) {
     const pointer = this.parts?.pointer;
@@ -308,4 +393,10 @@ export class Orchestrator {
     if (!this.visible) this.setVisible(true);
     return pointer.step(dir);
   }
+}
+
+/** The link elements of `block` that overlap `span`'s sentence. */
+function linksIn(block, span) {
+  if (!block) return [];
+  return blockLinks(block).filter((l) => l.start < span.end && span.start < l.end).map((l) => l.element);
 }

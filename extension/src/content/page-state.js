@@ -9,8 +9,9 @@ export const REPORT_DELAY_MS = 50;
 
 /**
  * @typedef {{host: string, status: string, reason: string, error: string,
- *   counts: {claim: number, disclosure: number}, notes: string[], orphans: number,
- *   visible: boolean, model: string, mode: string}} TabState
+ *   counts: {claim: number, disclosure: number, high: number, normal: number}, notes: string[], orphans: number,
+ *   visible: boolean, model: string, mode: string, firstMs: number|null}} TabState
+ *   (`firstMs`: when the first flag was drawn, in ms since the page's navigation began)
  */
 
 export class PageState {
@@ -45,6 +46,7 @@ export class PageState {
     if (state.error) set('data-claimflag-error', state.error);
     else html.removeAttribute('data-claimflag-error');
     if (html.hasAttribute('data-claimflag-hidden') === state.visible) html.toggleAttribute('data-claimflag-hidden', !state.visible);
+    if (state.firstMs !== null) set('data-claimflag-first-ms', String(state.firstMs));
   }
 
   destroy() {

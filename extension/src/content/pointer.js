@@ -78,14 +78,38 @@ export class PointerKeys {
   step(dir) {
     const { items } = this;
     if (!items.length) return null;
-    this.stepIndex = (this.stepIndex + dir + items.length) % items.length;
-    if (this.stepIndex < 0) this.stepIndex = items.length - 1;
-    const item = items[this.stepIndex];
-    item.range.startContainer.parentElement?.scrollIntoView({ block: 'center', inline: 'nearest' });
+    if (this.stepIndex < 0) return this.showAt(dir > 0 ? 0 : items.length - 1);
+    return this.showAt((this.stepIndex + dir + items.length) % items.length);
+  }
+
+  /**
+   * Scroll to the flag at `index` (in reading order), focus it and show its
+   * tooltip, as for a keyboard step (the popup's list selects flags this way).
+   * Null if there is no such flag.
+   */
+  showAt(index) {
+    const item = this.items[index];
+    if (!item) return null;
+    this.stepIndex = index;
+    this.scrollTo(item.range);
     this.hl.setFocus(item);
     this.hoverShown = false;
     this.tooltip.show(item, { viaKeyboard: true });
-    return { index: this.stepIndex, count: items.length, label: item.span.label ?? '' };
+    return { index, count: this.items.length, label: item.span.label ?? '' };
+  }
+
+  /**
+   * Bring `range` to the middle of the viewport, at once (whatever the page's
+   * own scroll-behavior: the tooltip is placed right after). Its element is
+   * brought into view first (a scrolling box inside the page), then the
+   * window centres the range itself, which matters when the element is taller
+   * than the viewport (a post whose paragraphs are split by <br> only).
+   */
+  scrollTo(range) {
+    range.startContainer.parentElement?.scrollIntoView({ block: 'nearest', inline: 'nearest', behavior: 'instant' });
+    const r = range.getBoundingClientRect();
+    const off = r.top - (this.win.innerHeight - Math.min(r.height, this.win.innerHeight)) / 2;
+    if (Math.abs(off) > 1) this.win.scrollBy({ top: off, left: 0, behavior: 'instant' });
   }
 
   /** The flag whose note is shown, else the one stepped to; null if none. */

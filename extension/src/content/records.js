@@ -2,14 +2,21 @@
 // page, which blocks were already sent, and, under the site's settings, the
 // flags to show (in document order). Holds no listeners; a plain store.
 
-import { filterSpans } from '../shared/site-settings.js';
+import { filterSpans, priorityOf } from '../shared/site-settings.js';
 
 // A block whose text keeps changing (a live ticker, a clock) is sent at most this many times.
 export const MAX_VERSIONS_PER_BLOCK = 3;
 
 /**
- * @typedef {{id: string, element: Element, segment: number, kind: string, span: object, range: Range}} FlagRecord
+ * @typedef {{id: string, element: Element, segment: number, kind: string, span: object, range: Range,
+ *   sources: Element[]}} FlagRecord  (`sources`: the links in the flagged sentence)
+ *
+ * @typedef {{index: number, kind: string, priority: string, label: string, type: string, text: string,
+ *   note: string, citesLink: boolean}} FlagEntry  a shown flag as the popup's list has it
  */
+
+// The popup's list shows a sentence's opening words: this many characters are enough for them.
+export const ENTRY_TEXT_CHARS = 200;
 
 export class Records {
   constructor() {
@@ -22,6 +29,11 @@ export class Records {
     this.model = '';
     this.kinds = []; // the kinds asked for so far
     this.sent = new WeakMap(); // Element → Set of its block texts already sent
+  }
+
+  /** `kinds` are being asked for (from the moment the request goes, not when it is answered). */
+  ask(kinds) {
+    this.kinds = [...new Set([...this.kinds, ...kinds])];
   }
 
   /** The blocks of `blocks` not sent yet (nor sent too often already). */
@@ -46,7 +58,7 @@ export class Records {
    */
   add(blocks, anchored, { orphans = 0, kinds = [], model = '', notes = [] } = {}) {
     this.orphans += orphans;
-    this.kinds = [...new Set([...this.kinds, ...kinds])];
+    this.ask(kinds);
     this.model = model || this.model;
     for (const n of notes) if (!this.notes.includes(n)) this.notes.push(n);
     const resent = new Map();
@@ -86,10 +98,29 @@ export class Records {
     return this.items;
   }
 
+  /** The shown flags by kind, and the claims by priority. */
   counts() {
-    const c = { claim: 0, disclosure: 0 };
-    for (const it of this.items) if (it.kind in c) c[it.kind] += 1;
+    const c = { claim: 0, disclosure: 0, high: 0, normal: 0 };
+    for (const it of this.items) {
+      if (it.kind in c) c[it.kind] += 1;
+      const p = priorityOf(it.span);
+      if (p) c[p] += 1;
+    }
     return c;
+  }
+
+  /** The shown flags as the popup lists them, in reading order. @returns {FlagEntry[]} */
+  entries() {
+    return this.items.map((it, index) => ({
+      index,
+      kind: it.kind,
+      priority: priorityOf(it.span),
+      label: String(it.span.label ?? ''),
+      type: String(it.span.type ?? ''),
+      text: it.range.toString().replace(/\s+/g, ' ').trim().slice(0, ENTRY_TEXT_CHARS),
+      note: String(it.span.note ?? ''),
+      citesLink: Boolean(it.span.cites_link && it.sources?.length),
+    }));
   }
 
   destroy() {

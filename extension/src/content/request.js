@@ -5,6 +5,7 @@
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
+import { blockLinks } from './collect-blocks.js';
 
 export const ERROR_RETRY_MS = 15000;
 // Answers with Retry-After (rate limited, busy, analysis time limit reached:
@@ -27,16 +28,22 @@ export class AnalyzeRequest {
   }
 
   /**
-   * Ask for `kinds` in `blocks` (each gets its `id` here). Resolves to the
-   * service worker's reply, `{ok: true, value}` or `{ok: false, error}`.
+   * Ask for `kinds` in `blocks` (each gets its `id` here; its link ranges go
+   * along, never their addresses). Resolves to the service worker's reply,
+   * `{ok: true, value}` or `{ok: false, error}`. If the service says when to
+   * try again, the elements of `retry` (by default these blocks; a pass that
+   * sends in several requests adds the ones it has not sent yet) are asked for then.
    */
-  async send(blocks, kinds) {
+  async send(blocks, kinds, { retry = blocks } = {}) {
     for (const b of blocks) b.id = `b${this.nextId++}`;
     const reply = await ext.send({
       what: MSG.ANALYZE,
       url: this.pageUrl(),
       kinds,
-      blocks: blocks.map((b) => ({ id: b.id, text: b.text })),
+      blocks: blocks.map((b) => {
+        const links = blockLinks(b).map((l) => [l.start, l.end]);
+        return links.length ? { id: b.id, text: b.text, links } : { id: b.id, text: b.text };
+      }),
     });
     if (reply.ok) {
       this.failedAt = 0;
@@ -52,7 +59,7 @@ export class AnalyzeRequest {
       this.retries += 1;
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        this.onRetry(blocks.map((b) => b.element));
+        this.onRetry(retry.map((b) => b.element));
       }, Math.max(1, retryAfter) * 1000);
       this.timers.add(timer);
     }

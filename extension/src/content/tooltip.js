@@ -1,11 +1,49 @@
 // The tooltip: a <claimflag-tooltip> element with an open shadow root. Its
 // styles are isolated (`:host { all: initial }`), text is set only with
 // textContent, and it is position:fixed on <html>, so it never shifts the
-// page's layout. It stays open while the pointer is over it, so its one
-// action, "Dismiss on this site", can be clicked (or reached with the
-// dismiss-flag keyboard command).
+// page's layout. It says a claim's priority and why, and, when the flagged
+// sentence links to its source, offers that link (its address is the page's
+// own: it never left the browser). It stays open while the pointer is over
+// it, so the link and "Dismiss on this site" can be clicked (the dismiss-flag
+// keyboard command does the same).
+
+import { priorityOf } from '../shared/site-settings.js';
 
 const KIND_NAMES = { claim: 'Check-worthy claim', disclosure: 'Disclosure' };
+
+// "Check first: …" / "Other factual claim: …": why a claim has its priority, by its type.
+const CHECK_FIRST_WHY = {
+  statistic: 'it rests on figures',
+  quote: 'a quote that asserts a fact',
+  attribution: 'a claim credited to a source',
+  unnamed_source: 'it rests on unnamed sources',
+  causal: 'it says what caused what',
+  comparison: 'it compares things',
+  prediction: 'a specific prediction',
+  event: 'a consequential assertion stated as fact',
+};
+const OTHER_WHY = 'a routine fact (an event, background, a stated position); check it if it matters to you';
+
+/** The tooltip's priority line for a claim span; '' for a disclosure. */
+export function priorityLine(span) {
+  const p = priorityOf(span);
+  if (p === 'high') return `Check first: ${CHECK_FIRST_WHY[span.type] ?? 'a check-worthy factual claim'}`;
+  if (p === 'normal') return `Other factual claim: ${OTHER_WHY}`;
+  return '';
+}
+
+/** The first of `links` (elements) that leads to a web page (http or https); null if none. */
+export function sourceLink(links) {
+  for (const a of links ?? []) {
+    try {
+      const url = new URL(a.href);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return url;
+    } catch {
+      // not a URL: not offered
+    }
+  }
+  return null;
+}
 
 const CSS = `
 :host { all: initial; }
@@ -29,9 +67,12 @@ const CSS = `
 .label { font-weight: 600; }
 .type { font-size: 11px; color: #b6bec8; text-transform: none; }
 .note { margin: 0; }
+.priority { margin: 0 0 3px; font-weight: 600; font-size: 12px; }
+.tip[data-priority="normal"] .priority { font-weight: 400; }
+.source { display: inline-block; margin: 5px 0 0; color: inherit; font-size: 12px; }
 .hint { margin: 5px 0 0; font-size: 11px; color: #9aa4ae; }
 .actions { margin: 6px 0 0; }
-.actions[hidden], .hint[hidden] { display: none; }
+.actions[hidden], .hint[hidden], .priority[hidden], .source[hidden] { display: none; }
 .dismiss {
   font: inherit; font-size: 12px; color: inherit; background: transparent; cursor: pointer;
   border: 1px solid currentColor; border-radius: 4px; padding: 1px 7px; opacity: .85;
@@ -75,8 +116,14 @@ export class Tooltip {
     const type = this.doc.createElement('span');
     type.className = 'type';
     head.append(label, type);
+    const priority = this.doc.createElement('p');
+    priority.className = 'priority';
     const note = this.doc.createElement('p');
     note.className = 'note';
+    const source = this.doc.createElement('a');
+    source.className = 'source';
+    source.target = '_blank';
+    source.rel = 'noopener noreferrer';
     const hint = this.doc.createElement('p');
     hint.className = 'hint';
     const actions = this.doc.createElement('p');
@@ -91,9 +138,9 @@ export class Tooltip {
       if (this.item) this.onDismiss?.(this.item);
     });
     actions.append(dismiss);
-    tip.append(head, note, hint, actions);
+    tip.append(head, priority, note, source, hint, actions);
     root.append(style, tip);
-    this.parts = { tip, label, type, note, hint, actions };
+    this.parts = { tip, label, type, priority, note, source, hint, actions };
     this.host = host;
     (this.doc.documentElement ?? this.doc.body).append(host);
   }
@@ -107,15 +154,29 @@ export class Tooltip {
     return Boolean(this.host?.isConnected && this.host.style.display !== 'none');
   }
 
-  /** Show `item` ({kind, range, span}) next to its range. */
+  /** Show `item` ({kind, range, span, sources}) next to its range. */
   show(item, { viaKeyboard = false } = {}) {
     this.ensure();
     const { span } = item;
-    const { tip, label, type, note, hint, actions } = this.parts;
+    const { tip, label, type, priority, note, source, hint, actions } = this.parts;
     tip.dataset.kind = item.kind;
+    tip.dataset.priority = priorityOf(span);
     label.textContent = span.label || KIND_NAMES[item.kind] || 'Flag';
     type.textContent = `${KIND_NAMES[item.kind] ?? item.kind} · ${typeName(span.type)}`;
+    priority.textContent = priorityLine(span);
+    priority.hidden = !priority.textContent;
     note.textContent = span.note ?? '';
+    // The sentence links to its source: that link, one click away.
+    const url = span.cites_link ? sourceLink(item.sources) : null;
+    source.hidden = !url;
+    if (url) {
+      source.href = url.href;
+      source.textContent = `Open the cited source (${url.hostname})`;
+      source.title = url.href;
+    } else {
+      source.removeAttribute('href');
+      source.textContent = '';
+    }
     hint.textContent = viaKeyboard ? 'Esc to close' : '';
     hint.hidden = !viaKeyboard;
     // Only a span the service gave a text_hash (there is an install token) can be dismissed.

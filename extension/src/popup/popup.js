@@ -3,6 +3,7 @@
 
 import { ext } from '../shared/ext.js';
 import { MSG } from '../shared/messages.js';
+import { FlagList } from './flag-list.js';
 import { fromSlider, sensitivityView } from './sensitivity.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +25,7 @@ const service = { host: '', minScore: undefined, status: '' };
 // older refresh is dropped, so it cannot undo a click that came after it.
 let seq = 0;
 let writing = 0;
+let flagList = null;
 
 async function findTabId() {
   // ?tab=<id> lets the popup be opened in a tab (tests, debugging) for a given page.
@@ -85,6 +87,8 @@ function render(value) {
     box.checked = doc.kinds.includes(kind);
     box.disabled = !doc.enabled;
   }
+  $('all-claims').checked = doc.all_claims;
+  $('all-claims').disabled = !doc.enabled || !doc.kinds.includes('claim');
   askService(site.host, status);
   const sensitivity = sensitivityView(doc.min_score, service.minScore);
   const slider = $('sensitivity');
@@ -122,6 +126,17 @@ function askService(host, status) {
   });
 }
 
+/** The page's flags, as the content script lists them now. */
+async function refreshFlags(tab) {
+  const shown = tab && tab.status !== 'disabled';
+  const reply = shown ? await ext.send({ what: MSG.TAB_FLAGS_GET, tabId }) : null;
+  const entries = reply?.ok && Array.isArray(reply.value) ? reply.value : [];
+  $('flags').hidden = !shown;
+  $('flags-count').textContent = entries.length ? `(${entries.length})` : '';
+  $('flags-empty').hidden = entries.length > 0 || tab?.status !== 'ready';
+  flagList.render(entries);
+}
+
 async function refresh() {
   if (tabId === null) {
     render(null);
@@ -131,6 +146,7 @@ async function refresh() {
   const reply = await ext.send({ what: MSG.TAB_STATE_GET, tabId });
   if (mine !== seq || writing) return;
   render(reply.ok ? reply.value : null);
+  await refreshFlags(reply.ok ? reply.value?.tab : null);
 }
 
 async function setSite(patch) {
@@ -148,7 +164,12 @@ async function setSite(patch) {
 }
 
 function wire() {
+  flagList = new FlagList($('flag-list'), async (index) => {
+    const reply = await ext.send({ what: MSG.TAB_FLAG_SHOW, tabId, index });
+    if (!reply.ok) showError(reply.error?.message);
+  });
   $('site-enabled').addEventListener('change', (e) => setSite({ enabled: e.target.checked }));
+  $('all-claims').addEventListener('change', (e) => setSite({ all_claims: e.target.checked }));
   for (const kind of ['claim', 'disclosure']) {
     $(`kind-${kind}`).addEventListener('change', () => {
       const kinds = ['claim', 'disclosure'].filter((k) => $(`kind-${k}`).checked);

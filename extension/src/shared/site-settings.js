@@ -10,7 +10,13 @@
 // }
 //
 // SiteDoc is the server's settings document (DESIGN.md):
-//   { enabled: bool, kinds: ["claim","disclosure"], min_score: 0..1 | null, muted_types: [type, ...] }
+//   { enabled: bool, kinds: ["claim","disclosure"], min_score: 0..1 | null, muted_types: [type, ...],
+//     all_claims: bool }
+//
+// Claims come with a priority: "high" (check first) or "normal" (another
+// factual claim); a claim without one (a service from before priorities) is
+// "high". `all_claims` shows the normal ones too (more faintly); it is a
+// display setting only: the service answers with both priorities whatever it says.
 //
 // As on the server, min_score applies to claims only (disclosures come from
 // cue rules, not a score), and null means "the service's default" (its claim
@@ -43,8 +49,16 @@ export const DEFAULT_SENSITIVE = Object.freeze([
   'myhealth.va.gov', 'healow.com', 'followmyhealth.com',
 ]);
 
+export const PRIORITIES = Object.freeze(['high', 'normal']);
+
 export function defaultSiteDoc() {
-  return { enabled: true, kinds: [...KINDS], min_score: null, muted_types: [] };
+  return { enabled: true, kinds: [...KINDS], min_score: null, muted_types: [], all_claims: false };
+}
+
+/** A claim span's priority ("high" when the service gave none); '' for a disclosure. */
+export function priorityOf(span) {
+  if (span.kind !== 'claim') return '';
+  return span.priority === 'normal' ? 'normal' : 'high';
 }
 
 export function defaultSettings() {
@@ -78,6 +92,7 @@ export function normalizeSiteDoc(raw, base = defaultSiteDoc()) {
     muted_types: Array.isArray(r.muted_types)
       ? [...new Set(r.muted_types.filter((t) => ALL_TYPES.has(t)))]
       : [...base.muted_types],
+    all_claims: typeof r.all_claims === 'boolean' ? r.all_claims : base.all_claims,
   };
 }
 
@@ -161,17 +176,23 @@ export function removeSite(settings, host) {
   return { ...settings, sites };
 }
 
-/** The spans a reader wants to see under `doc`: kind on, type not muted, a claim's score high enough. */
+/**
+ * The spans a reader wants to see under `doc`: kind on, type not muted, a
+ * claim's score high enough, and a normal-priority claim only with all_claims.
+ */
 export function filterSpans(spans, doc) {
   if (!doc.enabled) return [];
   return spans.filter((s) => doc.kinds.includes(s.kind)
     && !doc.muted_types.includes(s.type)
-    && (s.kind !== 'claim' || doc.min_score === null || typeof s.score !== 'number' || s.score >= doc.min_score));
+    && (s.kind !== 'claim' || doc.min_score === null || typeof s.score !== 'number' || s.score >= doc.min_score)
+    && (doc.all_claims || priorityOf(s) !== 'normal'));
 }
 
 /** A SiteDoc as the server's settings API takes it: a null min_score is left out (inherited). */
 export function toServerDoc(doc) {
-  const out = { enabled: doc.enabled, kinds: [...doc.kinds], muted_types: [...doc.muted_types] };
+  const out = {
+    enabled: doc.enabled, kinds: [...doc.kinds], muted_types: [...doc.muted_types], all_claims: doc.all_claims,
+  };
   if (doc.min_score !== null) out.min_score = doc.min_score;
   return out;
 }

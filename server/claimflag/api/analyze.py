@@ -61,7 +61,7 @@ def analyze():
         spans = []
         to_utf16 = Utf16Offsets(block_in.text)
         for flag, text_hash in shown(block_flags, block_in.text, kinds, prefs, site):
-            span = _span(flag, block_in.text, to_utf16)
+            span = _span(flag, block_in.text, to_utf16, block_in.links or ())
             if text_hash is not None:
                 span["text_hash"] = text_hash
             spans.append(span)
@@ -78,10 +78,16 @@ def analyze():
     }
 
 
-def _span(flag: Flag, text: str, to_utf16: Utf16Offsets) -> dict:
-    return {"start": to_utf16(flag.start), "end": to_utf16(flag.end), "kind": flag.kind,
-            "type": flag.type, "score": round(flag.score, 4), "label": flag.label,
-            "note": flag.note.render(text)}
+def _span(flag: Flag, text: str, to_utf16: Utf16Offsets, links) -> dict:
+    start, end = to_utf16(flag.start), to_utf16(flag.end)
+    # Worked out here, from this request's links: the cache holds flags of the
+    # text alone, and the links are never stored.
+    cites = flag.kind == "claim" and any(a < end and start < b for a, b in links)
+    span = {"start": start, "end": end, "kind": flag.kind, "type": flag.type, "score": round(flag.score, 4),
+            "label": flag.label, "note": flag.note.render(text, cites_link=cites)}
+    if cites:
+        span["cites_link"] = True
+    return span
 
 
 def _check_limits(req: AnalyzeRequest) -> None:
@@ -106,6 +112,12 @@ def _check_limits(req: AnalyzeRequest) -> None:
         if size > config.MAX_BLOCK_CHARS:
             raise APIError(422, f"blocks[{i}].text must be at most {config.MAX_BLOCK_CHARS} characters",
                            field=f"blocks[{i}].text")
+        for j, (start, end) in enumerate(block.links or ()):
+            # (The message gives no positions: nothing of the request is echoed.)
+            if not 0 <= start < end <= size:
+                raise APIError(422, f"blocks[{i}].links[{j}] must be [start, end] with 0 <= start < end <= "
+                                    "the length of the block's text in UTF-16 code units",
+                               field=f"blocks[{i}].links[{j}]")
         total += size
     if total > config.MAX_TOTAL_CHARS:
         raise APIError(422, f"blocks must hold at most {config.MAX_TOTAL_CHARS} characters in all",

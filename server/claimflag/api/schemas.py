@@ -28,9 +28,20 @@ def _omittable(unique: bool = False, **kwargs):
     return Field(default=None, json_schema_extra=schema, **kwargs)
 
 
+MAX_LINKS_PER_BLOCK = 200
+
+LinkRange = Annotated[list[int], Field(min_length=2, max_length=2,
+                                       description="[start, end): UTF-16 code units into the block's text, "
+                                                   "0 <= start < end <= its length")]
+
+
 class BlockIn(Strict):
     id: str = Field(min_length=1, max_length=128)
     text: str = Field(description="The block's visible text; offsets refer to it exactly as sent.")
+    links: list[LinkRange] = _omittable(
+        max_length=MAX_LINKS_PER_BLOCK,
+        description="Where the block's links stand in its text (positions only, never their addresses). "
+                    "A claim whose sentence overlaps one gets cites_link. Never stored or logged.")
 
 
 class AnalyzeRequest(Strict):
@@ -48,6 +59,8 @@ class SpanOut(Strict):
     score: float = Field(ge=0, le=1)
     label: str
     note: str = Field(max_length=160)
+    cites_link: bool = _omittable(description="Present and true on a claim whose sentence overlaps one of "
+                                              "the block's links: the note says it links to a source to check.")
     text_hash: str = _omittable(pattern=r"^[0-9a-f]{40}$",
                                 description="Present when the request carried a token: what "
                                             "POST /v1/settings/{domain}/dismissed takes to hide this flag.")
@@ -114,6 +127,9 @@ class Preferences(Strict):
                                    description="[] shows nothing (the site stays enabled)")
     min_score: float = _omittable(ge=0, le=1, description="Claims scoring below this are not shown")
     muted_types: list[FlagType] = _omittable(unique=True, max_length=16)
+    all_claims: bool = _omittable(description="Draw other factual claims (priority normal) too, not only "
+                                              "the ones to check first; a display setting: /v1/analyze "
+                                              "answers with both priorities whatever it says")
 
     _unique_lists = field_validator("kinds", "muted_types")(_unique)
 
@@ -123,6 +139,7 @@ class Effective(Strict):
     kinds: list[Kind]
     min_score: float = Field(ge=0, le=1)
     muted_types: list[FlagType]
+    all_claims: bool
 
 
 class SiteSettings(Strict):
