@@ -1,5 +1,6 @@
 """Reading labelled files and the claim metrics (sentences written for these tests)."""
 
+import json
 import math
 
 import pytest
@@ -9,8 +10,14 @@ from claimflag.evaluation import (
     best_f1_threshold,
     binary_metrics,
     evaluate_claims,
+    flagged_as,
     read_labelled,
+    read_tiers,
+    read_web_claims,
+    tier_view,
+    views_by_genre,
 )
+from claimflag.nlp.claim_model import TierScore
 
 
 def test_read_claimbuster_csv(tmp_path):
@@ -27,6 +34,50 @@ def test_read_claimbuster_csv(tmp_path):
         ("I'm glad to be here.", 0),
         ('We met in Ohio, "twice", last year.', 0),
     ]
+
+
+def test_read_claimbuster_tiers(tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("Text,Verdict\nTaxes rose 3%.,1\nWe met on Monday.,0\nHello there.,-1\n", encoding="utf-8")
+    assert read_tiers(path) == [("Taxes rose 3%.", 0), ("We met on Monday.", 1), ("Hello there.", 2)]
+    path.write_text("Text,Verdict\nTaxes rose 3%.,yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="Verdict"):
+        read_tiers(path)
+
+
+def test_read_web_claims_leaves_out_the_disputed(tmp_path):
+    path = tmp_path / "web.jsonl"
+    rows = [{"page": "p", "block": 0, "text": "Rents rose 9% in a year.", "tier": "A", "genre": "news",
+             "group": "news"},
+            {"page": "p", "block": 1, "text": "Maybe.", "tier": "?", "genre": "news", "group": "news"},
+            {"page": "p", "block": 2, "text": "Share this.", "tier": "C", "genre": "news", "group": "news"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert [(r["text"], r["tier"]) for r in read_web_claims(path)] == [
+        ("Rents rose 9% in a year.", 0), ("Share this.", 2)]
+
+
+def test_flagged_as_follows_both_thresholds():
+    assert flagged_as(TierScore(0.9, 0.6), 0.5, 0.4) == "high"
+    assert flagged_as(TierScore(0.45, 0.41), 0.5, 0.4) == "high"  # check first alone is enough
+    assert flagged_as(TierScore(0.9, 0.1), 0.5, 0.4) == "normal"
+    assert flagged_as(TierScore(0.3, 0.1), 0.5, 0.4) == "none"
+
+
+def test_tier_view_counts_by_hand():
+    rows = [{"tier": t, "group": g, "genre": g} for t, g in
+            [(0, "news"), (0, "news"), (1, "news"), (2, "news"), (2, "blog"), (1, "blog")]]
+    flagged = ["high", "none", "high", "normal", "none", "normal"]
+    view = tier_view(rows, flagged)
+    assert view["tiers"] == {"A": 2, "B": 2, "C": 2}
+    assert view["high"]["flagged"] == {"A": 0.5, "B": 0.5, "C": 0.0}
+    assert view["high"]["share"] == pytest.approx(2 / 6)
+    assert view["high"]["a_of_flags"] == 0.5
+    assert view["all"]["flagged"] == {"A": 0.5, "B": 1.0, "C": 0.5}
+    assert view["confusion"]["C"] == {"high": 0, "normal": 1, "none": 1}
+    views = views_by_genre(rows, flagged)
+    assert views["group: blog"]["tiers"] == {"A": 0, "B": 1, "C": 1}
+    assert views["group: blog"]["high"]["flagged"]["A"] is None  # no A to flag
+    assert views["group: blog"]["high"]["a_of_flags"] is None    # nothing flagged
 
 
 def test_read_checkthat_tsv(tmp_path):
@@ -95,8 +146,10 @@ def test_evaluate_claims_with_the_packaged_model(tmp_path):
                     + "".join(f"{i}\t{t}\t{y}\n" for i, (t, y) in enumerate(rows)), encoding="utf-8")
     model = ClaimModel.load()
     result = evaluate_claims(path, model=model, progress=False)
+    # Check-worthy means check first: the check-first score at its threshold.
     expected = binary_metrics([int(y == "Yes") for _, y in rows],
-                              model.predict([t for t, _ in rows]), model.threshold)
+                              [s.check_first for s in model.predict([t for t, _ in rows])],
+                              model.high_threshold)
     for key, value in expected.items():
         assert result[key] == pytest.approx(value), key
     assert (result["n"], result["positives"]) == (5, 3)
@@ -106,8 +159,6 @@ def test_evaluate_claims_with_the_packaged_model(tmp_path):
 
 
 def test_evaluate_command(tmp_path):
-    import json
-
     from click.testing import CliRunner
 
     from claimflag.cli import main

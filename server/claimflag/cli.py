@@ -138,20 +138,25 @@ def train():
 
 @train.command("claims")
 @click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The ClaimBuster folder; the CT24 dev-test file is found beside it.")
+              help="The shared data folder (claimbuster/, web-claims/, checkthat/).")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Where to write the model (default: the package's models/claims).")
+@click.option("--work-dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Keep intermediate files and trained weights here; a later run with the same "
+                   "data and settings reuses them.")
 @click.option("--seed", default=0, show_default=True, type=int)
-def train_claims(data_dir: Path, out_dir: Path | None, seed: int):
-    """Fine-tune the claim scorer, export it to int8 ONNX and write its REPORT.md."""
+def train_claims(data_dir: Path, out_dir: Path | None, work_dir: Path | None, seed: int):
+    """Train the tier model, export it to int8 ONNX and write its REPORT.md."""
     try:
         from .training.claims import train_claims as run
     except ImportError as err:
         raise click.ClickException(f"{err}: install the train extra: pip install 'claimflag[train]'") from None
-    meta = run(data_dir, out_dir, seed=seed)
-    pooled = meta["tuning"]["pooled"]
-    click.echo(f"{meta['version']}: threshold {meta['threshold']:.4f}, tuning F1 {pooled['f1']:.3f}, "
-               f"AP {pooled['average_precision']:.3f}, trained in {meta['train_seconds'] / 60:.1f} min")
+    meta = run(data_dir, out_dir, seed=seed, work_dir=work_dir)
+    tuning = meta["tuning"]
+    click.echo(f"{meta['version']}: thresholds claim {meta['threshold']:.4f}, check first "
+               f"{meta['high_threshold']:.4f}; web dev F1 claims {tuning['web_claim']['f1']:.3f}, "
+               f"check first {tuning['web_high']['f1']:.3f}; CT24 dev-test F1 "
+               f"{tuning['ct24_dev_test']['f1']:.3f}; trained in {meta['train_seconds'] / 60:.1f} min")
 
 
 @main.group()
@@ -161,14 +166,26 @@ def evaluate():
 
 @evaluate.command("claims")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--threshold", type=float, default=None, help="Default: the model's own, chosen on the tuning sets.")
+@click.option("--threshold", type=float, default=None,
+              help="Default: the model's check-first threshold, chosen on the tuning sets.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def evaluate_claims(file: Path, threshold: float | None, as_json: bool):
+@click.option("--heldout", is_flag=True,
+              help="FILE is the held-out test set: score it once for the shipped model and write the "
+                   "figure into its REPORT.md (refused if that model was scored on it before).")
+def evaluate_claims(file: Path, threshold: float | None, as_json: bool, heldout: bool):
     """Precision, recall, positive-class F1 and average precision of the claim
-    scorer on a ClaimBuster CSV or CheckThat! TSV."""
-    from .evaluation import evaluate_claims as run
+    scorer's check-first score on a ClaimBuster CSV or CheckThat! TSV."""
+    if heldout:
+        from .training.report import record_heldout
 
-    result = run(file, threshold=threshold)
+        try:
+            result = record_heldout(file)
+        except RuntimeError as err:
+            raise click.ClickException(str(err)) from None
+    else:
+        from .evaluation import evaluate_claims as run
+
+        result = run(file, threshold=threshold)
     if as_json:
         click.echo(json.dumps(result, indent=2))
         return
@@ -176,3 +193,16 @@ def evaluate_claims(file: Path, threshold: float | None, as_json: bool):
                f"threshold {result['threshold']:.4f}")
     click.echo(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  "
                f"F1 {result['f1']:.3f}  AP {result['average_precision']:.3f}")
+
+
+@evaluate.command("tiers")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def evaluate_tiers(file: Path, as_json: bool):
+    """The whole analysis on a web-claims file (sentences labelled A, B, C):
+    per group and genre, the share of each tier flagged high and at all."""
+    from .evaluation import evaluate_tiers as run
+    from .training.report import genre_table
+
+    views = run(file)
+    click.echo(json.dumps(views, indent=2) if as_json else "\n".join(genre_table(views)))

