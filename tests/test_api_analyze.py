@@ -102,7 +102,7 @@ def test_every_span_carries_type_label_score_and_a_specific_note(client, sample_
 
 def test_kinds_restrict_the_answer(client, sample_column):
     only_claims = analyze(client, sample_column, kinds=["claim"])
-    assert set(only_claims["page"]["counts"]) == {"claim"}
+    assert set(only_claims["page"]["counts"]) == {"claim", "high", "normal"}
     assert all(s["kind"] == "claim" for b in only_claims["blocks"] for s in b["spans"])
     assert only_claims["page"]["notes"] == []
 
@@ -114,7 +114,7 @@ def test_empty_and_whitespace_blocks_have_no_spans(client):
 
 def test_no_blocks_is_a_valid_empty_page(client):
     result = analyze(client, [])
-    assert result["blocks"] == [] and result["page"]["counts"] == {"claim": 0, "disclosure": 0}
+    assert result["blocks"] == [] and result["page"]["counts"] == {"claim": 0, "high": 0, "normal": 0, "disclosure": 0}
 
 
 def test_markup_in_text_is_treated_as_text(client):

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from claimflag.nlp.claim_model import MAX_GROUP, ClaimModel, _run, open_session, session_options
+from claimflag.nlp.claim_model import (
+    MAX_GROUP,
+    ClaimModel,
+    TierScore,
+    _run,
+    in_band,
+    open_session,
+    session_options,
+)
 
 CLAIMS = [
     "The unemployment rate fell from 7.2 percent in 2019 to 4.1 percent last year.",
@@ -19,6 +27,15 @@ NOT_CLAIMS = [
     "I just love a good cup of coffee on a rainy morning.",
     "Good evening, everyone.",
 ]
+# Factual but routine: narration, a named person's plan, a schedule.
+ROUTINE = [
+    "The mayor said she will open the new library branch on Saturday morning.",
+    "The band played two sets at the town hall on Friday night.",
+]
+
+
+def flat(scores: list[TierScore]) -> list[float]:
+    return [p for score in scores for p in score]
 
 
 @pytest.fixture(scope="module")
@@ -32,20 +49,26 @@ def test_loads_from_package_files(model):
         assert (packaged / name).is_file(), name
     assert model.model_dir.resolve() == type(model).load(None).model_dir.resolve()
     assert model.version.startswith("claims-")
-    assert 0.0 < model.threshold < 1.0
+    assert 0.0 < model.threshold < 1.0 and 0.0 < model.high_threshold < 1.0
     assert model.predict([]) == []
 
 
 @pytest.mark.parametrize("text", CLAIMS)
-def test_factual_claim_scores_above_threshold(model, text):
+def test_a_claim_with_figures_is_one_to_check_first(model, text):
     (score,) = model.predict([text])
-    assert score > model.threshold
+    assert score.check_first > model.high_threshold and score.claim > model.threshold
 
 
 @pytest.mark.parametrize("text", NOT_CLAIMS)
-def test_greeting_and_opinion_score_below_threshold(model, text):
+def test_greeting_and_opinion_are_no_claim(model, text):
     (score,) = model.predict([text])
-    assert score < model.threshold
+    assert score.claim < model.threshold and score.check_first < model.high_threshold
+
+
+@pytest.mark.parametrize("text", ROUTINE)
+def test_routine_narration_is_a_claim_but_not_one_to_check_first(model, text):
+    (score,) = model.predict([text])
+    assert score.claim > model.threshold and score.check_first < model.high_threshold
 
 
 def _many():
@@ -63,7 +86,8 @@ def test_a_score_depends_on_its_text_alone(model):
     # The same sentence among other neighbours scores the same.
     page = model.predict(["Short.", texts[0], "A much longer neighbour sentence " * 8])
     assert page[1] == forward[0]
-    assert all(0.0 <= s <= 1.0 for s in forward)
+    # P(A) is part of P(A or B); both are probabilities.
+    assert all(0.0 <= s.check_first <= s.claim <= 1.0 + 1e-6 for s in forward)
 
 
 def test_texts_of_equal_length_are_scored_together_as_if_alone(model, monkeypatch):
@@ -88,7 +112,7 @@ def test_concurrent_predict_matches_serial(model):
     with ThreadPoolExecutor(max_workers=4) as pool:
         results = list(pool.map(lambda _: model.predict(texts), range(8)))
     for result in results:
-        assert result == pytest.approx(serial, abs=1e-6)
+        assert flat(result) == pytest.approx(flat(serial), abs=1e-6)
 
 
 # Sentences a reader might or might not check: the first stage is unsure of
@@ -100,6 +124,10 @@ BORDERLINE = [
     "Some economists think the slowdown is already over.",
     "Our club has grown a lot since it opened.",
     "Most residents seem to prefer the old timetable.",
+    "The drought has pushed up the price of vegetables across the region.",
+    "Visitor numbers have doubled since the bridge opened.",
+    "The report blames poor maintenance for the collapse.",
+    "The school was one of the first in the state to ban phones.",
 ]
 
 
@@ -112,15 +140,14 @@ def _stage_scores(model, path, texts):
 def test_the_second_stage_rescores_the_sentences_in_the_band_and_only_those(model):
     # The shipped model is a cascade (REPORT.md): the student, then its teacher.
     assert len(model.files) == 2 and model.band is not None
-    lo, hi = model.band
-    texts = BORDERLINE + CLAIMS + NOT_CLAIMS
+    texts = BORDERLINE + CLAIMS + NOT_CLAIMS + ROUTINE
     first, second = (_stage_scores(model, model.model_dir / name, texts) for name in model.files)
-    in_band = [lo <= s < hi for s in first]
-    assert any(in_band) and not all(in_band)
+    unsure = [in_band(s, model.band) for s in first]
+    assert any(unsure) and not all(unsure)
     # Two different models: the teacher moves the scores it is asked for.
-    assert max(abs(a - b) for a, b, inside in zip(first, second, in_band) if inside) > 0.05
-    expected = [b if inside else a for a, b, inside in zip(first, second, in_band)]
-    assert model.predict(texts) == pytest.approx(expected, abs=1e-6)
+    assert max(abs(a.check_first - b.check_first) for a, b, inside in zip(first, second, unsure) if inside) > 0.02
+    expected = [b if inside else a for a, b, inside in zip(first, second, unsure)]
+    assert flat(model.predict(texts)) == pytest.approx(flat(expected), abs=1e-6)
 
 
 @pytest.mark.parametrize("stage", [0, 1])
@@ -137,3 +164,34 @@ def test_each_stage_runs_its_layer_norms_unfused(model, tmp_path, stage):
     # The int8 products with static activation scales, and plain layer norms.
     assert "LayerNormalization" in ops and "MatMulIntegerToFloat" in ops
     assert not ops & {"SkipLayerNormalization", "DynamicQuantizeLinear", "DynamicQuantizeMatMul"}
+
+
+def test_the_report_says_what_the_model_files_say(model):
+    # REPORT.md is rendered from meta.json (hand-written sections follow).
+    from claimflag.training.report import render
+
+    report = (model.model_dir / "REPORT.md").read_text(encoding="utf-8")
+    assert report.startswith(render(model.meta))
+    assert f"{model.threshold:.4f}" in report and f"{model.high_threshold:.4f}" in report
+
+
+def test_a_model_is_scored_on_the_held_out_set_once(model, tmp_path):
+    import shutil
+
+    from claimflag.training.report import record_heldout
+
+    folder = tmp_path / "claims"
+    shutil.copytree(model.model_dir, folder)
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    meta.pop("heldout_test", None)
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    test_set = tmp_path / "test.tsv"
+    test_set.write_text("Sentence_id\tText\tclass_label\n"
+                        f"1\t{CLAIMS[0]}\tYes\n2\t{NOT_CLAIMS[0]}\tNo\n", encoding="utf-8")
+    result = record_heldout(test_set, folder)
+    assert (result["n"], result["positives"], result["threshold"]) == (2, 1, model.high_threshold)
+    written = json.loads((folder / "meta.json").read_text(encoding="utf-8"))["heldout_test"]
+    assert written["f1"] == result["f1"] and len(written["sha256"]) == 64
+    assert "## Held-out test (run once, for this model)" in (folder / "REPORT.md").read_text(encoding="utf-8")
+    with pytest.raises(RuntimeError, match="already scored"):
+        record_heldout(test_set, folder)

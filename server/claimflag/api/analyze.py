@@ -36,7 +36,7 @@ def analyze():
     if not prefs["enabled"]:
         # A disabled site: no analysis at all, not even a cache lookup.
         return {"model": analyzer.version, "offsets": "utf16", "disabled": True,
-                "page": {"notes": [], "counts": {kind: 0 for kind in kinds}},
+                "page": {"notes": [], "counts": _counts(kinds)},
                 "blocks": [{"id": b.id, "spans": []} for b in req.blocks]}
     blocks = page_blocks([b.text for b in req.blocks])
     flags: list[list[Flag]] = [[] for _ in blocks]
@@ -54,7 +54,7 @@ def analyze():
             raise APIError(503, "the service is busy analysing other pages; try again shortly",
                            code="busy", headers={"Retry-After": str(max(1, math.ceil(config.ANALYSIS_WAIT)))}) \
                 from None
-    counts = {kind: 0 for kind in kinds}
+    counts = _counts(kinds)
     disclosure_types = []
     out_blocks = []
     for block_in, block_flags in zip(req.blocks, flags):
@@ -66,6 +66,8 @@ def analyze():
                 span["text_hash"] = text_hash
             spans.append(span)
             counts[flag.kind] += 1
+            if flag.kind == "claim":
+                counts[flag.priority] += 1
             if flag.kind == "disclosure":
                 disclosure_types.append(flag.type)
         out_blocks.append({"id": block_in.id, "spans": spans})
@@ -78,6 +80,11 @@ def analyze():
     }
 
 
+def _counts(kinds: list[str]) -> dict[str, int]:
+    """Zero of each kind asked for; with claims, also of each priority."""
+    return {kind: 0 for kind in kinds} | ({"high": 0, "normal": 0} if "claim" in kinds else {})
+
+
 def _span(flag: Flag, text: str, to_utf16: Utf16Offsets, links) -> dict:
     start, end = to_utf16(flag.start), to_utf16(flag.end)
     # Worked out here, from this request's links: the cache holds flags of the
@@ -85,6 +92,8 @@ def _span(flag: Flag, text: str, to_utf16: Utf16Offsets, links) -> dict:
     cites = flag.kind == "claim" and any(a < end and start < b for a, b in links)
     span = {"start": start, "end": end, "kind": flag.kind, "type": flag.type, "score": round(flag.score, 4),
             "label": flag.label, "note": flag.note.render(text, cites_link=cites)}
+    if flag.kind == "claim":
+        span["priority"] = flag.priority
     if cites:
         span["cites_link"] = True
     return span

@@ -13,6 +13,7 @@ ClaimType = Literal["statistic", "quote", "attribution", "unnamed_source", "caus
 DisclosureType = Literal["sponsored", "affiliate", "political_ad", "opinion_disclaimer",
                          "advice_disclaimer", "syndication", "press_release", "ai_generated"]
 FlagType = Literal[ClaimType.__args__ + DisclosureType.__args__]   # one enum: errors name the item
+Priority = Literal["high", "normal"]
 
 
 class Strict(BaseModel):
@@ -56,7 +57,11 @@ class SpanOut(Strict):
     end: int = Field(ge=0, description="UTF-16 code units into the block's text, exclusive")
     kind: Kind
     type: ClaimType | DisclosureType
-    score: float = Field(ge=0, le=1)
+    priority: Priority = _omittable(description="Claims only: high, a claim to check first (figures, cause "
+                                                "and effect, unnamed sources, contested assertions, "
+                                                "predictions, comparisons); normal, another factual claim.")
+    score: float = Field(ge=0, le=1, description="Claims: 0.5 or more where the model flags the sentence "
+                                                 "(either of its thresholds); disclosures: how sure the detector is")
     label: str
     note: str = Field(max_length=160)
     cites_link: bool = _omittable(description="Present and true on a claim whose sentence overlaps one of "
@@ -73,7 +78,8 @@ class BlockOut(Strict):
 
 class PageOut(Strict):
     notes: list[str]
-    counts: dict[Kind, int]
+    counts: dict[Kind | Priority, int] = Field(description="Spans per kind asked for; with claims, also per "
+                                                           "priority (high + normal = claim)")
 
 
 class AnalyzeResponse(Strict):

@@ -2,16 +2,23 @@
 
 The model directory (by default ``claimflag/models/claims`` in the package)
 holds ``model.onnx`` (int8 matrix products; inputs ``input_ids`` and
-``attention_mask``, output ``score``, the probability that the sentence is
-a check-worthy claim), ``tokenizer.json`` and ``meta.json`` (version,
-threshold, max_length, activations). It is
-written by ``claimflag train claims``; see ``REPORT.md`` beside it.
+``attention_mask``, output ``probs``: the probability of each tier, A check
+first, B factual but routine, C not a claim), ``tokenizer.json`` and
+``meta.json`` (version, ``threshold`` for a claim, ``high_threshold`` for
+check first, max_length, activations). It is written by ``claimflag train
+claims``; see ``REPORT.md`` beside it.
+
+``predict`` gives each sentence a ``TierScore``: ``claim``, the probability
+that it is a claim at all (A or B), and ``check_first``, that it is one to
+check first (A).
 
 A cascade: when ``meta.json`` has a ``second_stage`` (``file``, ``band``),
-a sentence that ``model.onnx`` scores in the band ``[lo, hi)`` gets the score
-of that second, larger model instead (same tokenizer, inputs and output).
-Pages put most sentences far from the threshold, so the larger model looks
-again at the few that are close to it.
+a sentence whose check-first score from ``model.onnx`` is in the band
+``[lo, hi)`` gets the scores of that second, larger model instead (same
+tokenizer, inputs and output). Pages put most sentences far from the
+check-first threshold, so the larger model looks again at the few that are
+close. (The claim score is no use for this: on pages it is nearly always
+close to 0 or 1.)
 
 Only onnxruntime, tokenizers and numpy are needed here: no torch.
 
@@ -42,8 +49,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -56,14 +62,22 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "claims"
 MAX_GROUP = 16
 
 
+class TierScore(NamedTuple):
+    """A sentence's scores: P(A or B), a claim; P(A), one to check first."""
+
+    claim: float
+    check_first: float
+
+
 class ClaimModel:
-    """Scores sentences: the probability that each is a check-worthy claim."""
+    """Scores sentences: how likely each is a claim, and one to check first."""
 
     def __init__(self, model_dir: Path, meta: dict, tokenizer: Tokenizer, threads: int = 1):
         self.model_dir = model_dir
         self.meta = meta
         self.version: str = meta["version"]
         self.threshold: float = float(meta["threshold"])
+        self.high_threshold: float = float(meta["high_threshold"])
         self.max_length: int = int(meta["max_length"])
         self.threads = threads
         second = meta.get("second_stage")
@@ -103,8 +117,8 @@ class ClaimModel:
                 self._pid = pid
             return self._sessions
 
-    def predict(self, texts: Sequence[str]) -> list[float]:
-        """Positive-class probability for each text, in the order given."""
+    def predict(self, texts: Sequence[str]) -> list[TierScore]:
+        """The scores of each text, in the order given."""
         if not texts:
             return []
         sessions = self._get_sessions()
@@ -117,7 +131,7 @@ class ClaimModel:
         return [scores[i] for i in ids]
 
     def _score(self, session: "ort.InferenceSession",
-               texts: Iterable[tuple[int, ...]]) -> dict[tuple[int, ...], float]:
+               texts: Iterable[tuple[int, ...]]) -> dict[tuple[int, ...], TierScore]:
         """The score of each of ``texts`` (token ids, each text once)."""
         if not self.grouped:
             return {ids: _run(session, [ids])[0] for ids in texts}
@@ -157,13 +171,19 @@ def open_session(path: Path, options: "ort.SessionOptions") -> "ort.InferenceSes
                                 disabled_optimizers=["SkipLayerNormFusion"])
 
 
-def in_band(score: float, band: tuple[float, float]) -> bool:
+def in_band(score: TierScore, band: tuple[float, float]) -> bool:
     """Whether the second stage scores a text the first scored ``score``."""
-    return band[0] <= score < band[1]
+    return band[0] <= score.check_first < band[1]
 
 
-def _run(session: "ort.InferenceSession", texts: Sequence[tuple[int, ...]]) -> list[float]:
+def tier_score(probs: Sequence[float]) -> TierScore:
+    """The scores of a text from its tier probabilities (A, B, C)."""
+    a, b = float(probs[0]), float(probs[1])
+    return TierScore(claim=a + b, check_first=a)
+
+
+def _run(session: "ort.InferenceSession", texts: Sequence[tuple[int, ...]]) -> list[TierScore]:
     """Scores of ``texts``, token ids all of the same length, in one run."""
     input_ids = np.array(texts, dtype=np.int64)
-    (out,) = session.run(["score"], {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
-    return out.reshape(-1).tolist()
+    (out,) = session.run(["probs"], {"input_ids": input_ids, "attention_mask": np.ones_like(input_ids)})
+    return [tier_score(row) for row in out]

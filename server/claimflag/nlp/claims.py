@@ -3,14 +3,16 @@
 Two components, in the two pipelines of ``pipeline.py``:
 
 - ``ClaimScorer`` runs on every sentence of every block (cheap pipeline: no
-  tagger, parser or NER) and writes a check-worthiness probability per
-  sentence to ``doc._.claim_scores``, and the code-point range of each of
-  those sentences to ``doc._.claim_sentences``.
+  tagger, parser or NER) and writes the model's scores of each sentence (a
+  ``TierScore``: P(a claim), P(one to check first)) to
+  ``doc._.claim_scores``, and the code-point range of each of those
+  sentences to ``doc._.claim_sentences``.
 - ``ClaimEvidence`` (in ``claim_evidence/``) runs only on the sentences
   that scored high enough, with the tagger and parser (no NER), and writes
   ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or
-  bare opinion, else its type, label and a note whose slots point at the
-  evidence in the sentence itself.
+  bare opinion, else its type, label, a note whose slots point at the
+  evidence in the sentence itself, and whether it is the writer's anecdote
+  (never checked first).
 """
 
 from __future__ import annotations

@@ -59,13 +59,14 @@ class Flag:
     score: float
     label: str
     note: Note
+    priority: str = ""                 # claims: "high" (check first) or "normal"
 
     def to_cache(self) -> list:
         return [self.start, self.end, self.kind, self.type, round(self.score, 4),
-                self.label, self.note.template, [list(s) for s in self.note.slots]]
+                self.label, self.note.template, [list(s) for s in self.note.slots], self.priority]
 
     @classmethod
     def from_cache(cls, row: list) -> "Flag":
-        start, end, kind, type_, score, label, template, slots = row
+        start, end, kind, type_, score, label, template, slots, priority = row
         return cls(start, end, kind, type_, score, label,
-                   Note(template, tuple((s, e) for s, e in slots)))
+                   Note(template, tuple((s, e) for s, e in slots)), priority)

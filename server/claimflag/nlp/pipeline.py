@@ -33,6 +33,8 @@ from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 from . import factories  # noqa: F401  (registers the components)
+from .claim_model import TierScore
+from .claim_scores import FLAG_AT, flag_score, priority
 from .flags import Flag
 from .offsets import strip_span
 
@@ -51,11 +53,12 @@ PAGE_EDGE_BLOCKS = 3
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence the claim model scored at least the floor."""
+    """A sentence whose flag score is at least the floor."""
     block: int      # index of its block
     start: int      # code-point range in the block's text
     end: int
-    score: float
+    score: float    # the flag's score (claim_scores.flag_score)
+    tiers: TierScore
 
 
 def page_blocks(texts: list[str]) -> list[Block]:
@@ -108,7 +111,8 @@ class Analyzer:
         self.annotator = load_annotator(model_name, vocab=self.segmenter.vocab)
         self.batch_size = batch_size
         self.claim_model = claim_model = self.segmenter.get_pipe("claimflag_claim_scorer").model
-        self.claim_threshold = claim_model.threshold if claim_threshold is None else claim_threshold
+        # On the flag score's scale, where the model's thresholds land on FLAG_AT.
+        self.claim_threshold = FLAG_AT if claim_threshold is None else claim_threshold
         # Candidates below the threshold are kept down to the floor, so a
         # reader's sensitivity setting can show more without re-analysis.
         self.claim_floor = min(claim_floor, self.claim_threshold)
@@ -159,11 +163,12 @@ class Analyzer:
             taken = [(f.start, f.end) for f in flags]
             # The block's own text: doc.text would rebuild it token by token.
             text = blocks[i].text
-            for (sent_start, sent_end), score in zip(doc._.claim_sentences, doc._.claim_scores):
+            for (sent_start, sent_end), tiers in zip(doc._.claim_sentences, doc._.claim_scores):
                 start, end = strip_span(text, sent_start, sent_end)
+                score = flag_score(tiers, self.claim_model.threshold, self.claim_model.high_threshold)
                 if end > start and score >= self.claim_floor and \
                         not any(s < end and start < e for s, e in taken):
-                    candidates.append(Candidate(i, start, end, score))
+                    candidates.append(Candidate(i, start, end, score, tiers))
             results.append(flags)
         return results, candidates
 
@@ -175,8 +180,10 @@ class Analyzer:
         for c, sent_doc in zip(candidates, self.annotator.pipe(texts, batch_size=self.batch_size)):
             evidence = sent_doc._.claim_evidence
             if evidence is not None:
-                results[c.block].append(Flag(c.start, c.end, "claim", evidence.type, float(c.score),
-                                             evidence.label, evidence.note.shifted(c.start)))
+                results[c.block].append(Flag(
+                    c.start, c.end, "claim", evidence.type, c.score, evidence.label,
+                    evidence.note.shifted(c.start),
+                    priority(c.tiers, self.claim_model.high_threshold, evidence.anecdote)))
 
 
 def _fingerprint(version: str) -> str:
