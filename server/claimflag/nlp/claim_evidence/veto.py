@@ -69,9 +69,19 @@ def _evaluative_copula(doc: Doc, words: ClaimWords) -> bool:
                 if child.dep_ in ("attr", "acomp") and child.lemma_.lower() in words.evaluative:
                     return True
                 if child.dep_ in ("attr", "acomp") and any(
-                        g.lemma_.lower() in words.evaluative for g in child.children if g.dep_ == "amod"):
+                        g.lemma_.lower() in words.evaluative for g in _judged_by(child)):
                     return True
     return False
+
+
+def _judged_by(attr):
+    """The words that judge a predicate noun: "a *shameful* decision", "a
+    monument to *vanity*"."""
+    for g in attr.children:
+        if g.dep_ == "amod":
+            yield g
+        elif g.dep_ == "prep" and g.lower_ == "to":
+            yield from (o for o in g.children if o.dep_ == "pobj")
 
 
 def _sweeping(doc: Doc, words: ClaimWords) -> bool:
