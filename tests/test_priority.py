@@ -47,10 +47,10 @@ def test_flag_score_reaches_flag_at_when_either_probability_reaches_its_threshol
     assert flag_score(TierScore(0.9, 0.8), 0.7, 0.35) > flag_score(TierScore(0.8, 0.1), 0.7, 0.35)
 
 
-def test_priority_is_high_on_check_first_unless_an_anecdote():
-    assert priority(TierScore(0.9, 0.5), 0.35, anecdote=False) == "high"
-    assert priority(TierScore(0.9, 0.5), 0.35, anecdote=True) == "normal"
-    assert priority(TierScore(0.9, 0.2), 0.35, anecdote=False) == "normal"
+def test_priority_is_high_on_check_first():
+    assert priority(TierScore(0.9, 0.5), 0.35) == "high"
+    assert priority(TierScore(0.36, 0.35), 0.35) == "high"
+    assert priority(TierScore(0.9, 0.2), 0.35) == "normal"
 
 
 def test_a_flag_keeps_its_priority_through_the_cache():
@@ -70,16 +70,15 @@ def test_sentences_that_are_no_claims_are_not_flagged(analyzer):
         assert not [f for f in block if f.kind == "claim" and f.score >= FLAG_AT], text
 
 
-def test_the_writers_own_story_is_never_checked_first(analyzer):
+def test_the_writers_own_story_is_no_claim_and_a_quoted_one_is_left_to_the_model(analyzer):
     # Figures, but the writer's own experience; a quoted "I" is someone else.
     mine = "I paid 45 dollars for the ferry and waited almost two hours in the rain."
-    theirs = '"I saw 40 trucks leave the site every night," the driver told investigators.'
-    evidence = [doc._.claim_evidence for doc in analyzer.annotator.pipe([mine, theirs])]
-    assert evidence[0].anecdote and not evidence[1].anecdote
+    theirs = '"I watched them pour 40 barrels of waste into the river," a former worker told investigators.'
     (tiers,) = analyzer.claim_model.predict([mine])
-    [flag] = [f for f in analyzer.analyze(page_blocks([mine]))[0] if f.kind == "claim"]
-    assert flag.priority == "normal"
-    assert priority(tiers, analyzer.claim_model.high_threshold, anecdote=False) == "high"
+    assert flag_score(tiers, analyzer.claim_model.threshold, analyzer.claim_model.high_threshold) >= FLAG_AT
+    flags = analyzer.analyze(page_blocks([mine, theirs]))
+    assert [f for f in flags[0] if f.kind == "claim"] == []
+    assert [f.kind for f in flags[1]] == ["claim"]
 
 
 def test_the_api_gives_claims_a_priority_and_counts_them(client):

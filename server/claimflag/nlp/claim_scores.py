@@ -28,7 +28,6 @@ def flag_score(score: TierScore, threshold: float, high_threshold: float) -> flo
     return max(rescale(score.claim, threshold), rescale(score.check_first, high_threshold))
 
 
-def priority(score: TierScore, high_threshold: float, anecdote: bool) -> str:
-    """``high`` (check first) when P(A) reaches its threshold, unless the
-    sentence is the writer's own anecdote; else ``normal``."""
-    return "high" if score.check_first >= high_threshold and not anecdote else "normal"
+def priority(score: TierScore, high_threshold: float) -> str:
+    """``high`` (check first) when P(A) reaches its threshold, else ``normal``."""
+    return "high" if score.check_first >= high_threshold else "normal"

@@ -9,10 +9,9 @@ Two components, in the two pipelines of ``pipeline.py``:
   sentences to ``doc._.claim_sentences``.
 - ``ClaimEvidence`` (in ``claim_evidence/``) runs only on the sentences
   that scored high enough, with the tagger and parser (no NER), and writes
-  ``doc._.claim_evidence``: ``None`` when the sentence is page furniture or
-  bare opinion, else its type, label, a note whose slots point at the
-  evidence in the sentence itself, and whether it is the writer's anecdote
-  (never checked first).
+  ``doc._.claim_evidence``: ``None`` when the sentence is page furniture,
+  bare opinion or the writer's own story, else its type, label and a note
+  whose slots point at the evidence in the sentence itself.
 """
 
 from __future__ import annotations

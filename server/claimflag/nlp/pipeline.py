@@ -183,7 +183,7 @@ class Analyzer:
                 results[c.block].append(Flag(
                     c.start, c.end, "claim", evidence.type, c.score, evidence.label,
                     evidence.note.shifted(c.start),
-                    priority(c.tiers, self.claim_model.high_threshold, evidence.anecdote)))
+                    priority(c.tiers, self.claim_model.high_threshold)))
 
 
 def _fingerprint(version: str) -> str:

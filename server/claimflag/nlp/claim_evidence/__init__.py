@@ -11,8 +11,8 @@ Its parts, in the order the component runs them, each handed what it needs:
   ``doc.spans["claimflag_mentions"]`` with NER-like labels so that a reader
   of a rule can print them; ``sentence.Sentence`` holds them with the text;
 - ``sources``: the figures worth checking, then who the sentence credits;
-- ``veto``: furniture (on the text and figures) and bare opinion (on the
-  sources too);
+- ``veto``: furniture (on the text and figures), the writer's own story, and
+  bare opinion (on the sources too);
 - ``notes``: the claim's type and the note naming its evidence.
 
 ``words.ClaimWords`` holds the word lists and regular expressions they read,

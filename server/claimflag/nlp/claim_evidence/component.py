@@ -11,7 +11,7 @@ from ..data_files import packaged, read_jsonl, write_jsonl
 from .notes import type_claim
 from .sentence import Sentence
 from .sources import find_figures, find_sources
-from .veto import is_bare_opinion, is_furniture
+from .veto import is_anecdote, is_bare_opinion, is_furniture
 from .words import ClaimWords
 
 # The component's data, by part: what each file holds is in words.py and
@@ -67,7 +67,7 @@ class ClaimEvidence:
         doc.spans[MENTIONS] = mentions
         sentence = Sentence(doc, doc.text, tuple(mentions))
         figures = find_figures(sentence, self.words)
-        if is_furniture(sentence, figures, self.words):
+        if is_furniture(sentence, figures, self.words) or is_anecdote(sentence):
             doc._.claim_evidence = None
             return doc
         sources = find_sources(sentence, self.words)

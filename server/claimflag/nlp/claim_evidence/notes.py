@@ -10,7 +10,7 @@ or clauses that read well in the template whatever their words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
@@ -25,7 +25,6 @@ class Evidence:
     type: str
     label: str
     note: Note                       # slots relative to the sentence doc
-    anecdote: bool = False           # the writer's own story: never checked first
 
 
 # Priority, most specific check first:
@@ -45,24 +44,13 @@ def type_claim(sentence: Sentence, figures: list[Span], sources: list[Source],
                words: ClaimWords) -> Evidence:
     """The claim's type, label and note, from the sentence, its figures
     (``find_figures``) and its sources (``find_sources``)."""
-    found = next((evidence for find in (_prediction, _unnamed_source, _statistic, _quote, _causal,
-                                        _comparison, _attribution)
-                  if (evidence := find(sentence, figures, sources, words)) is not None), None)
-    if found is None:
-        found = _event(sentence, figures, sources, words)
-    return replace(found, anecdote=is_anecdote(sentence))
+    for find in (_prediction, _unnamed_source, _statistic, _quote, _causal, _comparison,
+                 _attribution):
+        found = find(sentence, figures, sources, words)
+        if found is not None:
+            return found
+    return _event(sentence, figures, sources, words)
 
-
-def is_anecdote(sentence: Sentence) -> bool:
-    """The writer telling their own story: "I paid $40 for the tour." Its
-    figures are the writer's experience, not a fact for the reader to check.
-    A quoted "I" is someone else speaking, and is left to the model."""
-    head = root(sentence.doc)
-    subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    if subject is None or subject.lower_ != "i":
-        return False
-    words = quoted(sentence)
-    return words is None or not (words.start <= subject.i < words.end)
 
 
 def _slots(*spans) -> tuple[tuple[int, int], ...]:
