@@ -173,3 +173,27 @@ def test_evaluate_command(tmp_path):
     assert (metrics["n"], metrics["positives"]) == (2, 1)
     text = CliRunner().invoke(main, ["evaluate", "claims", str(path), "--threshold", "0.5"])
     assert text.exit_code == 0 and "F1" in text.output and "threshold 0.5000" in text.output
+
+
+def test_evaluate_tiers_counts_each_sentence_by_the_flag_over_it(tmp_path):
+    from claimflag.config import Config
+    from claimflag.evaluation import evaluate_tiers
+    from claimflag.nlp import load_analyzer
+
+    def row(page, block, text, tier, genre):
+        return {"page": page, "block": block, "text": text, "tier": tier, "genre": genre, "group": genre}
+
+    rows = [row("p1", 0, "Unemployment in the region fell from 9.1 percent in 2021 to 5.4 percent this spring.",
+                "A", "news"),
+            row("p1", 0, "What a week it has been!", "C", "news"),   # same block: one text, two sentences
+            row("p1", 1, "Share this article", "C", "news"),
+            row("p1", 2, "Perhaps.", "?", "news"),                    # on the page, not scored
+            row("p2", 0, "The band played two sets at the town hall on Friday night.", "B", "blog")]
+    path = tmp_path / "web.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    views = evaluate_tiers(path, load_analyzer(Config.SPACY_MODEL, Config.NLP_BATCH_SIZE, Config.CLAIM_THRESHOLD))
+    assert views["all"]["n"] == 4
+    assert views["all"]["confusion"]["A"] == {"high": 1, "normal": 0, "none": 0}
+    assert views["all"]["confusion"]["B"] == {"high": 0, "normal": 1, "none": 0}
+    assert views["all"]["confusion"]["C"] == {"high": 0, "normal": 0, "none": 2}
+    assert set(views) == {"all", "group: news", "group: blog", "genre: news", "genre: blog"}

@@ -32,11 +32,20 @@ def test_band_rule_keeps_the_page_share_and_prefers_the_cheaper_of_equals():
     assert chosen["band"] == [0.2, 0.5]
     assert chosen["page_share"] == 0.0
     assert chosen["mean_ap"] == pytest.approx(1.0)
+    assert chosen["student_mean_ap"] < 1.0 - second_stage.MIN_GAIN and chosen["ships"]
     tried = {tuple(t["band"]): t for t in chosen["tried"]}
     assert len(tried) == len(second_stage.BAND_LOWS) * len(second_stage.BAND_HIGHS)
     assert tried[(0.2, 0.6)]["page_share"] == pytest.approx(0.30)
     assert tried[(0.1, 0.5)]["page_share"] == pytest.approx(0.01)
     assert tried[(0.3, 0.5)]["mean_ap"] < 1.0  # misses the A at 0.22
+
+
+def test_the_student_ships_alone_when_the_teacher_gains_too_little():
+    # The teacher agrees with the student wherever it looks: no gain at all.
+    tuning = Tuning(web_tiers=[0, 2, 0, 2], ct24_labels=[1, 0])
+    first = ([ts(0.45), ts(0.3), ts(0.97), ts(0.01)], [ts(0.9), ts(0.02)])
+    chosen = choose_band(tuning.mean_ap, first, first, [ts(0.45)] + [ts(0.99)] * 99)
+    assert chosen["mean_ap"] == chosen["student_mean_ap"] and not chosen["ships"]
 
 
 def test_band_rule_refuses_when_every_band_costs_too_much():

