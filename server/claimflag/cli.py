@@ -159,6 +159,27 @@ def train_claims(data_dir: Path, out_dir: Path | None, work_dir: Path | None, se
                f"{tuning['ct24_dev_test']['f1']:.3f}; trained in {meta['train_seconds'] / 60:.1f} min")
 
 
+@train.command("disclosures")
+@click.option("--data", "data_dir", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The shared data folder (holding disclosures/web/sentences.jsonl).")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Where to write the weights and report (default: the package's nlp/data).")
+@click.option("--seed", default=0, show_default=True, type=int, help="The seed of the split by site.")
+def train_disclosures(data_dir: Path, out_dir: Path | None, seed: int):
+    """Fit the disclosure finder's learned model on the train split by site,
+    choose its settings by cross-validation and write its weights and report
+    with the dev split's figures."""
+    try:
+        from .training.disclosures import train_disclosures as run
+    except ImportError as err:
+        raise click.ClickException(f"{err}: install the train extra: pip install 'claimflag[train]'") from None
+    meta = run(data_dir, out_dir, seed=seed, log=lambda m: click.echo(m, err=True))
+    for name in ("rules", "shipped"):
+        m = meta["results"][name]
+        click.echo(f"dev, {name}: precision {m['precision']:.3f}, recall {m['recall']:.3f}, "
+                   f"type accuracy {m['type_accuracy']:.3f} (tp {m['tp']}, fp {m['fp']}, fn {m['fn']})")
+
+
 @main.group()
 def evaluate():
     """Measure a model on a labelled file."""

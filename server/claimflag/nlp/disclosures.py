@@ -30,6 +30,22 @@ by its ``unless`` occurs too.
 
 Patterns are written in a small token notation, one pattern per string
 (``_compile_pattern``); a plain spaCy Matcher token list works as well.
+
+*Label lines* come first: a block of at most ``label_line_max_words`` words
+that is one of the ``label_line`` phrases of the context file is an ad-slot
+label ("Advertisement", "Sponsored links": ``where: never``), never a
+disclosure of the page, or a label of the article itself ("Sponsored
+content", "Paid post": ``where: edge``), a disclosure only among the page's
+first or last blocks, where it heads or closes the story.
+
+A sentence no rule flags may still be a disclosure worded in a way no rule
+knows: the learned model (``disclosure_model.py``, weights in
+``data/disclosure_model.jsonl``) scores it, if it has a cue word and more
+than ``label_line_max_words`` words (short label lines are the rules'
+alone), and flags it when its probability of being a disclosure reaches the
+model's threshold. A rule's flag whose cue does not open the sentence stands
+unless the model gives the sentence less than its veto (both chosen in training; ``model_threshold`` and
+``model_veto`` override them, a veto of 0 is none).
 """
 
 from __future__ import annotations
@@ -44,6 +60,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from .data_files import packaged, read_jsonl, write_jsonl
+from .disclosure_model import DisclosureModel, has_cue
 from .flags import Flag, Note
 from .matcher_gate import MatcherGate
 from .offsets import strip_span
@@ -173,7 +190,15 @@ NOTES = {
         "Written automatically from data: check the figures against the data source it names.",
 }
 
-_FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl"}
+# The note of a flag the learned model makes: the type's plainest note.
+MODEL_NOTES = {"sponsored": "paid", "affiliate": "commission", "political_ad": "paid_for~",
+               "opinion_disclaimer": "views_own", "advice_disclaimer": "not_advice",
+               "syndication": "republished~", "press_release": "press_release",
+               "ai_generated": "ai_made"}
+
+_FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl",
+          "model": "disclosure_model.jsonl"}
+_LABEL_WORD = re.compile(r"[^\W_]+")
 # Punctuation a name may contain ("Johnson & Johnson", "Saint-Gobain").
 _NAME_PUNCT = {"&", "-", "'", "’", "+"}
 # Words between a cue and the name it introduces ("permission from The Atlantic").
@@ -255,26 +280,35 @@ class DisclosureFinder:
     def __init__(self, nlp: Language, name: str = "claimflag_disclosures", *,
                  standalone_max_tokens: int = 6, name_max_tokens: int = 8,
                  frame_bonus: float = 0.03, edge_bonus: float = 0.03,
-                 min_score: float = 0.5):
+                 min_score: float = 0.5, label_line_max_words: int = 3,
+                 use_model: bool = True, model_threshold: float | None = None,
+                 model_veto: float | None = None):
         self.nlp = nlp
         self.name = name
         self.cfg = {"standalone_max_tokens": standalone_max_tokens,
                     "name_max_tokens": name_max_tokens,
                     "frame_bonus": frame_bonus, "edge_bonus": edge_bonus,
-                    "min_score": min_score}
+                    "min_score": min_score, "label_line_max_words": label_line_max_words,
+                    "use_model": use_model, "model_threshold": model_threshold,
+                    "model_veto": model_veto}
         self.set_patterns(_default_patterns())
 
     # -- data ---------------------------------------------------------------
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None,
                    patterns: dict[str, list[dict]] | None = None) -> None:
-        """Sets the patterns, ``{"cues": [...], "context": [...]}``, or the
-        packaged defaults when none are given."""
+        """Sets the patterns, ``{"cues": [...], "context": [...], "model":
+        [...]}``, or the packaged defaults when none are given (no "model":
+        rules only)."""
         self.set_patterns(patterns if patterns is not None else _default_patterns())
 
     def set_patterns(self, patterns: dict[str, list[dict]]) -> None:
-        self.patterns = {"cues": list(patterns.get("cues", [])),
-                         "context": list(patterns.get("context", []))}
+        self.patterns = {part: list(patterns.get(part, [])) for part in _FILES}
+        self.model = DisclosureModel(self.patterns["model"])
+        # Label lines by their words in lower case: "never" or "edge".
+        self._label_lines = {_label_key(phrase): entry["where"]
+                             for entry in self.patterns["context"] if entry.get("role") == "label_line"
+                             for phrase in entry["phrases"]}
         self._entries: list[dict] = []
         # The cues' token patterns, phrases as patterns of lower-case words.
         self.cue_patterns: list[list[dict]] = []
@@ -284,6 +318,8 @@ class DisclosureFinder:
                               ("context", self.patterns["context"])):
             for entry in entries:
                 entry = {**entry, "role": entry.get("role", role)}
+                if entry["role"] == "label_line":
+                    continue
                 key = f"{self.name}:{len(self._entries)}"
                 self._entries.append(entry)
                 token_patterns = [p if isinstance(p, list) else _compile_pattern(p)
@@ -322,15 +358,56 @@ class DisclosureFinder:
         # Read once: doc.text rebuilds the text from the tokens at each call.
         text = doc.text
         block = strip_span(text, 0, len(text))
+        where = self._label_line(text)
+        if where == "never" or (where == "edge" and not doc._.page_edge):
+            doc._.disclosure_flags = flags
+            return doc     # an ad slot's label, or an article label inside the page
         possible_cues = self._cue_gate.for_doc(doc)
+        use_model = self.cfg["use_model"] and bool(self.model)
         for sent in _sentences(doc):
-            if not possible_cues(sent.start, sent.end):
-                continue   # no cue can match: the Matcher would find no hit
-            flag = self._judge(doc, text, sent, block)
+            flag, opens = None, False
+            if possible_cues(sent.start, sent.end):
+                flag, opens = self.judge(doc, text, sent, block)
+            if use_model and (flag is not None or where is None):
+                flag = self._learned(text, sent, flag, opens)
             if flag is not None:
                 flags.append(flag)
         doc._.disclosure_flags = flags
         return doc
+
+    def _label_line(self, text: str) -> str | None:
+        """"never" or "edge" for a block that is a label line, else None."""
+        words = _LABEL_WORD.findall(text.lower())
+        if not words or len(words) > self.cfg["label_line_max_words"]:
+            return None
+        return self._label_lines.get(" ".join(words))
+
+    def model_threshold(self) -> float:
+        own = self.cfg["model_threshold"]
+        return self.model.threshold if own is None else own
+
+    def model_veto(self) -> float:
+        own = self.cfg["model_veto"]
+        return self.model.veto if own is None else own
+
+    def _learned(self, text: str, sent: Span, flag: Flag | None, opens: bool) -> Flag | None:
+        """The rules' flag, unless the model vetoes it (never a flag whose
+        cue opens the sentence: a label or a sponsor line); or the model's own
+        flag over a sentence the rules left."""
+        if flag is not None and (opens or self.model_veto() <= 0):
+            return flag
+        start, end = strip_span(text, sent.start_char, sent.end_char)
+        sentence = text[start:end]
+        if end <= start or not has_cue(sentence) or \
+                len(_LABEL_WORD.findall(sentence)) <= self.cfg["label_line_max_words"]:
+            return flag      # label lines are the rules' alone
+        p, type_ = self.model.predict(sentence)
+        if flag is not None:
+            return flag if p >= self.model_veto() else None
+        if p < self.model_threshold():
+            return None
+        return Flag(start, end, KIND, type_, round(p, 4), LABELS[type_],
+                    Note(NOTES[type_, MODEL_NOTES[type_]]))
 
     def _matches(self, sent: Span) -> _Sentence:
         info = _Sentence(sent)
@@ -366,13 +443,15 @@ class DisclosureFinder:
             i += 1
         return i
 
-    def _judge(self, doc: Doc, text: str, sent: Span, block: tuple[int, int]) -> Flag | None:
+    def judge(self, doc: Doc, text: str, sent: Span, block: tuple[int, int]) -> tuple[Flag | None, bool]:
+        """The rules' flag over ``sent`` (or None), and whether its cue opens
+        the sentence (after punctuation or a label such as "Disclosure:")."""
         info = self._matches(sent)
         if not info.hits:
-            return None
+            return None, False
         start, end = strip_span(text, sent.start_char, sent.end_char)
         if end <= start:
-            return None
+            return None, False
         words = sum(1 for t in sent if not (t.is_punct or t.is_space))
         standalone = (start, end) == block and words <= self.cfg["standalone_max_tokens"]
         state = {"any": True, "standalone": standalone, "edge": bool(doc._.page_edge),
@@ -400,10 +479,11 @@ class DisclosureFinder:
             if best is None or rank > best[0]:
                 best = (rank, hit, type_, note_key, score)
         if best is None:
-            return None
+            return None, False
         _, hit, type_, note_key, score = best
         note = self._note(doc, sent, hit, type_, note_key)
-        return Flag(start, end, KIND, type_, round(score, 4), LABELS[type_], note)
+        return (Flag(start, end, KIND, type_, round(score, 4), LABELS[type_], note),
+                hit.start in (info.first_start, info.content_start))
 
     def _holds(self, condition, hit: _Hit, info: _Sentence, state: dict) -> bool:
         if isinstance(condition, list):
@@ -467,6 +547,10 @@ def _sentences(doc: Doc) -> list[Span]:
               if s.start == 0 or doc[s.start - 1].whitespace_ or doc[s.start - 1].is_space]
     ends = starts[1:] + [len(doc)]
     return [doc[a:b] for a, b in zip(starts, ends)]
+
+
+def _label_key(text: str) -> str:
+    return " ".join(_LABEL_WORD.findall(text.lower()))
 
 
 def _default_patterns() -> dict[str, list[dict]]:

