@@ -60,19 +60,14 @@ def has_cue(text: str) -> bool:
 def features(text: str, bits: int) -> list[int]:
     """The sorted, distinct hashed feature indices of one sentence."""
     mask = (1 << bits) - 1
-    words = _WORD.findall(text.lower())
-    names = []
-    padded = ["<s>", *words, "</s>"]
-    for n in (1, 2, 3):
-        for i in range(len(padded) - n + 1):
-            names.append("w" + " ".join(padded[i:i + n]))
-    count = sum(1 for w in words if w[0].isalnum())
-    names.append(f"len{sum(1 for b in _LENGTHS if count >= b)}")
+    count = sum(1 for w in _WORD.findall(text.lower()) if w[0].isalnum())
+    names = [*feature_names(text), f"len{sum(1 for b in _LENGTHS if count >= b)}"]
     return sorted({zlib.crc32(name.encode()) & mask for name in names})
 
 
 def feature_names(text: str) -> Iterable[str]:
-    """The features of ``features`` by name (for the training report)."""
+    """The word n-grams of a sentence by name, with sentence start and end
+    marks (``features`` hashes them and adds a length bucket)."""
     words = _WORD.findall(text.lower())
     padded = ["<s>", *words, "</s>"]
     for n in (1, 2, 3):
