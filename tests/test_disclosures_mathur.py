@@ -12,11 +12,11 @@ floors are therefore loose; run with ``-s`` for the figures.
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
-from test_disclosures import SHARED, build_segmenter
+from conftest import SHARED
+from test_disclosures import build_segmenter
 
 ROOT = SHARED / "data" / "disclosures" / "mathur2018_affiliate"
 
