@@ -54,6 +54,7 @@ def test_read_web_claims_leaves_out_the_disputed(tmp_path):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     assert [(r["text"], r["tier"]) for r in read_web_claims(path)] == [
         ("Rents rose 9% in a year.", 0), ("Share this.", 2)]
+    assert [r["tier"] for r in read_web_claims(path, disputed=True)] == [0, None, 2]
 
 
 def test_flagged_as_follows_both_thresholds():

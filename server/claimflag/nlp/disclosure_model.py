@@ -59,10 +59,9 @@ def has_cue(text: str) -> bool:
 
 def features(text: str, bits: int) -> list[int]:
     """The sorted, distinct hashed feature indices of one sentence."""
-    mask = (1 << bits) - 1
     count = sum(1 for w in _WORD.findall(text.lower()) if w[0].isalnum())
     names = [*feature_names(text), f"len{sum(1 for b in _LENGTHS if count >= b)}"]
-    return sorted({zlib.crc32(name.encode()) & mask for name in names})
+    return sorted({feature_index(name, bits) for name in names})
 
 
 def feature_names(text: str) -> Iterable[str]:

@@ -377,10 +377,10 @@ class DisclosureFinder:
 
     def _label_line(self, text: str) -> str | None:
         """"never" or "edge" for a block that is a label line, else None."""
-        words = _LABEL_WORD.findall(text.lower())
-        if not words or len(words) > self.cfg["label_line_max_words"]:
+        key = _label_key(text)
+        if not key or len(key.split()) > self.cfg["label_line_max_words"]:
             return None
-        return self._label_lines.get(" ".join(words))
+        return self._label_lines.get(key)
 
     def model_threshold(self) -> float:
         own = self.cfg["model_threshold"]

@@ -33,7 +33,6 @@ from thinc.api import use_ops
 from threadpoolctl import threadpool_limits
 
 from . import factories  # noqa: F401  (registers the components)
-from .claim_model import TierScore
 from .claim_scores import FLAG_AT, flag_score, priority
 from .flags import Flag
 from .offsets import strip_span
@@ -58,7 +57,7 @@ class Candidate:
     start: int      # code-point range in the block's text
     end: int
     score: float    # the flag's score (claim_scores.flag_score)
-    tiers: TierScore
+    priority: str   # "high" or "normal"
 
 
 def page_blocks(texts: list[str]) -> list[Block]:
@@ -168,7 +167,8 @@ class Analyzer:
                 score = flag_score(tiers, self.claim_model.threshold, self.claim_model.high_threshold)
                 if end > start and score >= self.claim_floor and \
                         not any(s < end and start < e for s, e in taken):
-                    candidates.append(Candidate(i, start, end, score, tiers))
+                    candidates.append(Candidate(i, start, end, score,
+                                                priority(tiers, self.claim_model.high_threshold)))
             results.append(flags)
         return results, candidates
 
@@ -180,10 +180,8 @@ class Analyzer:
         for c, sent_doc in zip(candidates, self.annotator.pipe(texts, batch_size=self.batch_size)):
             evidence = sent_doc._.claim_evidence
             if evidence is not None:
-                results[c.block].append(Flag(
-                    c.start, c.end, "claim", evidence.type, c.score, evidence.label,
-                    evidence.note.shifted(c.start),
-                    priority(c.tiers, self.claim_model.high_threshold)))
+                results[c.block].append(Flag(c.start, c.end, "claim", evidence.type, c.score, evidence.label,
+                                             evidence.note.shifted(c.start), c.priority))
 
 
 def _fingerprint(version: str) -> str:
