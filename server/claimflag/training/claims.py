@@ -54,13 +54,14 @@ import torch  # noqa: E402
 from tokenizers import Tokenizer  # noqa: E402
 
 from claimflag.evaluation import TIERS, read_labelled, read_tiers, read_web_claims  # noqa: E402
-from claimflag.nlp.claim_model import ClaimModel, TierScore, tier_score  # noqa: E402
+from claimflag.nlp.claim_model import tier_score  # noqa: E402
 
 from . import model as net  # noqa: E402
 from . import report, second_stage  # noqa: E402
 from .fit import fit, seed_everything  # noqa: E402
 from .report import sha256  # noqa: E402
 from .thresholds import CLAIM_RULE, HIGH_RULE, Tuning  # noqa: E402
+from .variants import Scores, Variants  # noqa: E402
 
 CLAIMBUSTER = "crowdsourced.csv"
 WEB_TRAIN, WEB_DEV = "train.jsonl", "dev.jsonl"
@@ -143,6 +144,31 @@ class _Cache:
         return model
 
 
+@dataclass(frozen=True)
+class _Sets:
+    """The training and tuning sentences, and what ``meta.json`` says of their files."""
+
+    debates: list[tuple[str, int]]      # ClaimBuster, (text, tier)
+    web_train: list[dict[str, Any]]
+    web_dev: list[dict[str, Any]]
+    ct24: list[tuple[str, int]]         # CT24 dev-test, (text, 1 if check-worthy)
+    files: dict[str, dict[str, Any]]
+
+    @classmethod
+    def read(cls, data_dir: Path) -> _Sets:
+        paths = {name: find_data_file(data_dir, name) for name in (CLAIMBUSTER, WEB_TRAIN, WEB_DEV, DEV_TEST)}
+        sets = cls(read_tiers(paths[CLAIMBUSTER]), read_web_claims(paths[WEB_TRAIN]),
+                   read_web_claims(paths[WEB_DEV]), read_labelled(paths[DEV_TEST]),
+                   {name: {"sha256": sha256(path), "use": use} for (name, path), use in
+                    zip(paths.items(), ("train", "train", "tune", "tune"))})
+        for name, tiers in ((CLAIMBUSTER, [t for _, t in sets.debates]),
+                            (WEB_TRAIN, [r["tier"] for r in sets.web_train]),
+                            (WEB_DEV, [r["tier"] for r in sets.web_dev])):
+            sets.files[name].update(rows=len(tiers), tiers=dict(zip(TIERS, map(tiers.count, range(len(TIERS))))))
+        sets.files[DEV_TEST].update(rows=len(sets.ct24), positives=sum(label for _, label in sets.ct24))
+        return sets
+
+
 def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, progress: bool = True,
                  work_dir: Path | None = None, **overrides: Any) -> dict[str, Any]:
     """Train, export, quantise and write the claim model into ``out_dir``
@@ -155,116 +181,28 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     out_dir = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cfg.threads)
-
-    paths = {name: find_data_file(data_dir, name) for name in (CLAIMBUSTER, WEB_TRAIN, WEB_DEV, DEV_TEST)}
-    debates = read_tiers(paths[CLAIMBUSTER])
-    web_train = read_web_claims(paths[WEB_TRAIN])
-    web_dev = read_web_claims(paths[WEB_DEV])
-    ct24 = read_labelled(paths[DEV_TEST])
-    data = {name: {"sha256": sha256(path), "use": use} for (name, path), use in
-            zip(paths.items(), ("train", "train", "tune", "tune"))}
-    for name, tiers in ((CLAIMBUSTER, [t for _, t in debates]), (WEB_TRAIN, [r["tier"] for r in web_train]),
-                        (WEB_DEV, [r["tier"] for r in web_dev])):
-        data[name].update(rows=len(tiers), tiers=dict(zip(TIERS, map(tiers.count, range(len(TIERS))))))
-    data[DEV_TEST].update(rows=len(ct24), positives=sum(label for _, label in ct24))
-
-    base_dir = net.base_model_dir(cfg.base_model)
-    tokenizer = Tokenizer.from_file(str(base_dir / "tokenizer.json"))
+    sets = _Sets.read(data_dir)
+    tokenizer = Tokenizer.from_file(str(net.base_model_dir(cfg.base_model) / "tokenizer.json"))
     tokenizer.no_padding()
     tokenizer.enable_truncation(max_length=cfg.max_length)
-
-    def encode(texts: list[str]) -> list[list[int]]:
-        return [e.ids for e in tokenizer.encode_batch(texts)]
-
-    texts = [t for t, _ in debates] + [r["text"] for r in web_train]
-    encoded = encode(texts)
-    gold = torch.nn.functional.one_hot(
-        torch.tensor([t for _, t in debates] + [r["tier"] for r in web_train]), len(TIERS)).float()
-    weights = torch.tensor([1.0] * len(debates) + [cfg.web_weight] * len(web_train))
-
     work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="claims-"))
     work.mkdir(parents=True, exist_ok=True)
+    tokenizer.save(str(work / "tokenizer.json"))
     cache = _Cache(work if work_dir is not None else None,
-                   [data[CLAIMBUSTER]["sha256"], data[WEB_TRAIN]["sha256"], torch.__version__])
-    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS]
+                   [sets.files[CLAIMBUSTER]["sha256"], sets.files[WEB_TRAIN]["sha256"], torch.__version__])
 
-    def new_teacher() -> net.MeanPoolClassifier:
-        seed_everything(cfg.seed)
-        return net.new_classifier(base_dir, cfg.dropout)
-
-    teacher = cache.trained("teacher", teacher_settings, new_teacher,
-                            lambda m: fit(m, cfg, encoded, gold, weights, cfg.epochs, "teacher", progress))
-
-    def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
-        soft = torch.from_numpy(net.probabilities(teacher, encoded))
-        targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
-        return fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
-
-    student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
-                            lambda: net.student_of(teacher, cfg.student_layers), distil)
-
-    order = list(range(len(encoded)))
-    random.Random(cfg.seed).shuffle(order)
-    calibration = [encoded[j] for j in order[:cfg.calibration_sentences]]
-    tuning = Tuning([r["tier"] for r in web_dev], [label for _, label in ct24])
-    tune_texts = ([r["text"] for r in web_dev], [t for t, _ in ct24])
-    approaches: list[dict[str, Any]] = []
-
-    def compare(name: str, scores: tuple[list[TierScore], list[TierScore]], runtime: ClaimModel | None,
-                size: float | None) -> dict[str, Any]:
-        speed = report.measure_speed(runtime, [t for part in tune_texts for t in part]) if runtime else None
-        approaches.append({"approach": name, **tuning.measure(*scores), "speed": speed, "size_mb": size})
-        return approaches[-1]
-
+    models, encoded = _train(cfg, sets, tokenizer, cache, progress)
     meta: dict[str, Any] = {"version": cfg.version, "threshold": 0.5, "high_threshold": 0.5,
                             "max_length": cfg.max_length, "pad_id": 0, "activations": "static"}
-    tokenizer.save(str(work / "tokenizer.json"))
-
-    def runtime(name: str, files: dict[str, Path], extra: dict[str, Any] | None = None) -> ClaimModel:
-        """The files as ``ClaimModel`` runs them, one core."""
-        folder = work / name
-        folder.mkdir(exist_ok=True)
-        for target, source in {**files, "tokenizer.json": work / "tokenizer.json"}.items():
-            shutil.copy(source, folder / target)
-        (folder / "meta.json").write_text(json.dumps({**meta, **(extra or {})}))
-        return ClaimModel.load(folder, threads=1)
-
-    def scored(model: ClaimModel) -> tuple[list[TierScore], list[TierScore]]:
-        return model.predict(tune_texts[0]), model.predict(tune_texts[1])
-
-    files = {}
-    for who, model in (("teacher", teacher), ("student", student)):
-        compare(f"{who}, torch fp32", tuple([tier_score(p) for p in net.probabilities(model, encode(part))]
-                                            for part in tune_texts), None, None)
-        fp32, int8 = work / f"{who}.fp32.onnx", work / f"{who}.int8.onnx"
-        net.export(model, fp32, cfg.opset)
-        net.quantize_static(fp32, int8, calibration, cfg.per_channel)
-        files[who] = int8
-    fp32_student = runtime("student-fp32", {"model.onnx": work / "student.fp32.onnx"},
-                           {"activations": "float"})
-    compare("student, ONNX fp32", scored(fp32_student), fp32_student,
-            (work / "student.fp32.onnx").stat().st_size / 1e6)
-    alone = {who: runtime(who, {"model.onnx": path}) for who, path in files.items()}
-    first, second = scored(alone["student"]), scored(alone["teacher"])
-    page_scores = alone["student"].predict(second_stage.page_sentences())
-    cascade_meta = {"file": "teacher.onnx", **second_stage.choose_band(tuning.mean_ap, first, second,
-                                                                        page_scores)}
-    both = runtime("cascade", {"model.onnx": files["student"], "teacher.onnx": files["teacher"]},
-                   {"second_stage": cascade_meta})
-    lo, hi = cascade_meta["band"]
-    ships = cascade_meta["ships"]
-    compare("teacher, ONNX int8", second, alone["teacher"], files["teacher"].stat().st_size / 1e6)
-    student_row = compare("student, ONNX int8" + ("" if ships else " (shipped)"), first, alone["student"],
-                          files["student"].stat().st_size / 1e6)
-    cascade_scores = scored(both)
-    cascade_row = compare(f"cascade: student, then teacher on [{lo}, {hi})" + (" (shipped)" if ships else ""),
-                          cascade_scores, both, sum(p.stat().st_size for p in files.values()) / 1e6)
-    shipped, shipped_scores = (cascade_row, cascade_scores) if ships else (student_row, first)
+    variants = Variants(work, meta, Tuning([r["tier"] for r in sets.web_dev], [label for _, label in sets.ct24]),
+                        ([r["text"] for r in sets.web_dev], [t for t, _ in sets.ct24]))
+    files = _export(cfg, models, encoded, tokenizer, variants)
+    shipped, shipped_scores, stage = _choose(variants, files)
 
     tokenizer.save(str(out_dir / "tokenizer.json"))
     shutil.copy(files["student"], out_dir / "model.onnx")
     (out_dir / "teacher.onnx").unlink(missing_ok=True)
-    if ships:
+    if stage["ships"]:
         shutil.copy(files["teacher"], out_dir / "teacher.onnx")
     if work_dir is None:
         shutil.rmtree(work, ignore_errors=True)
@@ -276,17 +214,90 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
         "inputs": ["input_ids", "attention_mask"],
         "output": "probs: the probability of each tier, " + ", ".join(TIERS),
         "base_model": f"sentence-transformers/all-MiniLM-L6-v2 (PyPI {cfg.base_model})",
-        "data": data,
+        "data": sets.files,
         "settings": dataclasses.asdict(cfg),
         "train_seconds": round(cache.seconds, 1),
         "trained_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "environment": {"python": platform.python_version(), "torch": torch.__version__,
                         "cpu_count": os.cpu_count()},
         "tuning": {k: shipped[k] for k in ("web_claim", "web_high", "ct24_dev_test")},
-        "genres": report.by_genre(web_dev, shipped_scores[0], shipped["threshold"], shipped["high_threshold"]),
+        "genres": report.by_genre(sets.web_dev, shipped_scores[0], shipped["threshold"],
+                                  shipped["high_threshold"]),
         "speed_sentences_per_s_1_core": shipped["speed"],
-        "approaches": approaches,
-        "second_stage" if ships else "second_stage_tried": cascade_meta,
+        "approaches": variants.rows,
+        "second_stage" if stage["ships"] else "second_stage_tried": stage,
     })
     report.write(out_dir, meta)
     return meta
+
+
+def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache,
+           progress: bool) -> tuple[dict[str, net.MeanPoolClassifier], list[list[int]]]:
+    """The teacher and the student, trained or from the cache, and the
+    training sentences as token ids."""
+    encoded = [e.ids for e in tokenizer.encode_batch([t for t, _ in sets.debates]
+                                                     + [r["text"] for r in sets.web_train])]
+    gold = torch.nn.functional.one_hot(
+        torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in sets.web_train]), len(TIERS)).float()
+    weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(sets.web_train))
+    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS]
+
+    def new_teacher() -> net.MeanPoolClassifier:
+        seed_everything(cfg.seed)
+        return net.new_classifier(net.base_model_dir(cfg.base_model), cfg.dropout)
+
+    teacher = cache.trained("teacher", teacher_settings, new_teacher,
+                            lambda m: fit(m, cfg, encoded, gold, weights, cfg.epochs, "teacher", progress))
+
+    def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
+        soft = torch.from_numpy(net.probabilities(teacher, encoded))
+        targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
+        return fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
+
+    student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
+                            lambda: net.student_of(teacher, cfg.student_layers), distil)
+    return {"teacher": teacher, "student": student}, encoded
+
+
+def _export(cfg: ClaimsConfig, models: dict[str, net.MeanPoolClassifier], encoded: list[list[int]],
+            tokenizer: Tokenizer, variants: Variants) -> dict[str, Path]:
+    """Each model scored in torch, exported to ONNX and quantised to int8
+    with activation scales calibrated on training sentences; the student's
+    fp32 file scored as the service would run it. Returns the int8 files."""
+    order = list(range(len(encoded)))
+    random.Random(cfg.seed).shuffle(order)
+    calibration = [encoded[j] for j in order[:cfg.calibration_sentences]]
+    files = {}
+    tuning_ids = [[e.ids for e in tokenizer.encode_batch(part)] for part in variants.texts]
+    for who, model in models.items():
+        variants.add(f"{who}, torch fp32",
+                     tuple([tier_score(p) for p in net.probabilities(model, ids)] for ids in tuning_ids))
+        fp32, files[who] = variants.work / f"{who}.fp32.onnx", variants.work / f"{who}.int8.onnx"
+        net.export(model, fp32, cfg.opset)
+        net.quantize_static(fp32, files[who], calibration, cfg.per_channel)
+    fp32 = variants.work / "student.fp32.onnx"
+    runtime = variants.runtime("student-fp32", {"model.onnx": fp32}, activations="float")
+    variants.add("student, ONNX fp32", variants.scored(runtime), runtime, fp32.stat().st_size / 1e6)
+    return files
+
+
+def _choose(variants: Variants, files: dict[str, Path]) -> tuple[dict[str, Any], Scores, dict[str, Any]]:
+    """The int8 student alone and the cascade of student and teacher, the
+    band chosen by ``second_stage``'s rule: the figures of the one that
+    ships, its tuning scores, and the band's record for ``meta.json``."""
+    alone = {who: variants.runtime(who, {"model.onnx": path}) for who, path in files.items()}
+    first, second = variants.scored(alone["student"]), variants.scored(alone["teacher"])
+    page_scores = alone["student"].predict(second_stage.page_sentences())
+    stage = {"file": "teacher.onnx",
+             **second_stage.choose_band(variants.tuning.mean_ap, first, second, page_scores)}
+    both = variants.runtime("cascade", {"model.onnx": files["student"], "teacher.onnx": files["teacher"]},
+                            second_stage=stage)
+    lo, hi = stage["band"]
+    ships = stage["ships"]
+    variants.add("teacher, ONNX int8", second, alone["teacher"], files["teacher"].stat().st_size / 1e6)
+    student = variants.add("student, ONNX int8" + ("" if ships else " (shipped)"), first, alone["student"],
+                           files["student"].stat().st_size / 1e6)
+    cascade_scores = variants.scored(both)
+    cascade = variants.add(f"cascade: student, then teacher on [{lo}, {hi})" + (" (shipped)" if ships else ""),
+                           cascade_scores, both, sum(p.stat().st_size for p in files.values()) / 1e6)
+    return (cascade, cascade_scores, stage) if ships else (student, first, stage)
