@@ -357,17 +357,12 @@ class DisclosureFinder:
         flags = [] if doc._.disclosure_flags is None else list(doc._.disclosure_flags)
         # Read once: doc.text rebuilds the text from the tokens at each call.
         text = doc.text
-        block = strip_span(text, 0, len(text))
-        where = self._label_line(text)
+        where = self.label_line(text)
         if where == "never" or (where == "edge" and not doc._.page_edge):
             doc._.disclosure_flags = flags
             return doc     # an ad slot's label, or an article label inside the page
-        possible_cues = self._cue_gate.for_doc(doc)
         use_model = self.cfg["use_model"] and bool(self.model)
-        for sent in _sentences(doc):
-            flag, opens = None, False
-            if possible_cues(sent.start, sent.end):
-                flag, opens = self.judge(doc, text, sent, block)
+        for sent, flag, opens in self.judged(doc, text):
             if use_model and (flag is not None or where is None):
                 flag = self._learned(text, sent, flag, opens)
             if flag is not None:
@@ -375,7 +370,19 @@ class DisclosureFinder:
         doc._.disclosure_flags = flags
         return doc
 
-    def _label_line(self, text: str) -> str | None:
+    def judged(self, doc: Doc, text: str) -> Iterable[tuple[Span, Flag | None, bool]]:
+        """Each sentence of the block ``doc`` (its text ``text``) with the
+        rules' flag, or None, and whether the flag's cue opens the sentence:
+        what the learned model is combined with, here and in training."""
+        block = strip_span(text, 0, len(text))
+        possible_cues = self._cue_gate.for_doc(doc)
+        for sent in _sentences(doc):
+            flag, opens = None, False
+            if possible_cues(sent.start, sent.end):
+                flag, opens = self.judge(doc, text, sent, block)
+            yield sent, flag, opens
+
+    def label_line(self, text: str) -> str | None:
         """"never" or "edge" for a block that is a label line, else None."""
         key = _label_key(text)
         if not key or len(key.split()) > self.cfg["label_line_max_words"]:

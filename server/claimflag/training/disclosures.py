@@ -93,20 +93,15 @@ def build_finder(model_rows: list[dict] | None, **config):
 def rule_judgement(nlp, text: str) -> tuple[str, bool]:
     """The rules' type for ``text`` as a block of its own, not at the page
     edge ("none"), and whether the cue of that flag opens its sentence."""
-    from claimflag.nlp.disclosures import _sentences
-    from claimflag.nlp.offsets import strip_span
-
     finder = nlp.get_pipe("claimflag_disclosures")
     doc = nlp.make_doc(text)
     doc._.page_edge = False
     for name, proc in nlp.pipeline:
         if name != "claimflag_disclosures":
             doc = proc(doc)
-    if finder._label_line(text) is not None:
+    if finder.label_line(text) is not None:
         return "none", False
-    block = strip_span(text, 0, len(text))
-    for sent in _sentences(doc):
-        flag, opens = finder.judge(doc, text, sent, block)
+    for _, flag, opens in finder.judged(doc, text):
         if flag is not None:
             return flag.type, opens
     return "none", False
