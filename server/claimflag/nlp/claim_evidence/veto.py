@@ -40,7 +40,8 @@ def is_furniture(sentence: Sentence, figures: list[Span], words: ClaimWords) -> 
         titled = sum(w[0].isupper() for w in capitalised)
         if len(capitalised) >= 2 and titled >= 0.7 * len(capitalised):
             return True                                   # Title Case Heading
-        if doc[0].lower_ in ("how", "why", "what", "when", "where", "who", "which"):
+        first = next((t for t in doc if t.is_alpha), doc[0])    # after a list number
+        if first.lower_ in ("how", "why", "what", "when", "where", "who", "which"):
             return True                                   # "How the money was spent"
     return False
 
