@@ -333,6 +333,30 @@ def test_paraphrases_the_old_rules_missed(nlp, type_, text):
     assert flag_types(nlp, text) == [type_]
 
 
+# Standard formulas the rules learnt from the train split's misses, written here.
+@pytest.mark.parametrize("type_, text", [
+    ("political_ad", "Paid for by the Friends of Ana Ruiz"),
+    ("syndication", "Originally published in the Harbour Gazette on 3 May 2024 and updated since."),
+    ("advice_disclaimer", "Sending me a message will not make you a client, and no attorney-client "
+                          "relationship exists until we both sign an agreement."),
+    ("advice_disclaimer", "The writer is not a registered investment adviser."),
+    ("sponsored", "Many thanks to Larkspur Press for the eARC of this novel."),
+    ("ai_generated", "Prepared with the help of an AI tool and checked by our editors."),
+])
+def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
+    assert flag_types(rules_nlp, text) == [type_]
+
+
+@pytest.mark.parametrize("text", [
+    "The council approved the plan on Monday. Paid for by a bond issue, the bridge opened in 1998.",
+    "The ARC team received funding from the state last spring.",
+    "Critics said the story arc of the second season dragged.",
+    "The court found there was no attorney-client privilege over the emails.",
+])
+def test_the_same_words_in_ordinary_sentences_are_not_flagged(rules_nlp, text):
+    assert flag_types(rules_nlp, text) == []
+
+
 def test_claims_never_cover_a_disclosed_sentence():
     """A sponsor line is a disclosure, and the claim pass leaves it alone;
     a news sentence about a company partnership is no disclosure."""

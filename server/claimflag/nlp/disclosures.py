@@ -16,6 +16,9 @@ block:
   which speeches and news stories use as much as disclosures do;
 - ``standalone``: the sentence is its whole block, a short line ("Sponsored",
   "Source: Substack");
+- ``line``: the sentence is its whole block, of any length: a line of its
+  own, as imprints and credit lines stand ("Paid for by Friends of Ana
+  Ruiz"), where a news sentence stands among others;
 - ``whole``: the cue is the whole sentence, save punctuation (a label line);
 - ``edge``: the block is among the first or last blocks of the page
   (``doc._.page_edge``);
@@ -460,8 +463,9 @@ class DisclosureFinder:
         if end <= start:
             return None, False
         words = sum(1 for t in sent if not (t.is_punct or t.is_space))
-        standalone = (start, end) == block and words <= self.cfg["standalone_max_tokens"]
-        state = {"any": True, "standalone": standalone, "edge": bool(doc._.page_edge),
+        line = (start, end) == block
+        standalone = line and words <= self.cfg["standalone_max_tokens"]
+        state = {"any": True, "line": line, "standalone": standalone, "edge": bool(doc._.page_edge),
                  "framed": "frame" in info.groups}
         best = None
         for hit in info.hits:
