@@ -25,6 +25,7 @@ scikit-learn is imported by this module only (the train extra).
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import random
 import time
@@ -254,8 +255,10 @@ def train_disclosures(data_dir: Path, out_dir: Path | None = None, seed: int = 0
     cue_missed = sum(1 for x, g in zip(texts, gold) if g != "none" and not has_cue(x))
 
     model = fit(texts, gold, c, s)
-    version = f"disclosures-{datetime.now(timezone.utc):%Y.%m.%d}"
-    weights = weight_rows(model, s, threshold, veto, version)
+    weights = weight_rows(model, s, threshold, veto, version="")
+    # Dated, and told apart from another model of the same day by its weights.
+    digest = hashlib.sha256(json.dumps(weights).encode()).hexdigest()[:8]
+    version = weights[0]["version"] = f"disclosures-{datetime.now(timezone.utc):%Y.%m.%d}-{digest}"
     from claimflag.nlp.data_files import write_jsonl
     write_jsonl(out_dir / MODEL_FILE, weights)
 
