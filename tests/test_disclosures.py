@@ -311,6 +311,11 @@ def test_sponsor_lines_over_a_section_are_disclosures(nlp, text):
     "The newspaper's disclaimer says columnists' views are their own, a line critics call meaningless.",
     "She said the AI tool wrote half of her essays at university.",
     "The city council approved the budget on Monday after a long debate.",
+    # The words of the line-of-its-own rules and standard formulas below.
+    "The council approved the plan on Monday. Paid for by a bond issue, the bridge opened in 1998.",
+    "The ARC team received funding from the state last spring.",
+    "Critics said the story arc of the second season dragged.",
+    "The court found there was no attorney-client privilege over the emails.",
 ])
 def test_news_and_talk_about_disclosure_are_not_flagged(nlp, text):
     assert flag_types(nlp, text) == []
@@ -345,16 +350,6 @@ def test_paraphrases_the_old_rules_missed(nlp, type_, text):
 ])
 def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
-
-
-@pytest.mark.parametrize("text", [
-    "The council approved the plan on Monday. Paid for by a bond issue, the bridge opened in 1998.",
-    "The ARC team received funding from the state last spring.",
-    "Critics said the story arc of the second season dragged.",
-    "The court found there was no attorney-client privilege over the emails.",
-])
-def test_the_same_words_in_ordinary_sentences_are_not_flagged(rules_nlp, text):
-    assert flag_types(rules_nlp, text) == []
 
 
 def test_claims_never_cover_a_disclosed_sentence():
