@@ -408,8 +408,7 @@ class DisclosureFinder:
             return flag
         start, end = strip_span(text, sent.start_char, sent.end_char)
         sentence = text[start:end]
-        if end <= start or not has_cue(sentence) or \
-                len(_LABEL_WORD.findall(sentence)) <= self.cfg["label_line_max_words"]:
+        if end <= start or not model_reads(sentence, self.cfg["label_line_max_words"]):
             return flag      # label lines are the rules' alone
         p, type_ = self.model.predict(sentence)
         if flag is not None:
@@ -558,6 +557,12 @@ def _sentences(doc: Doc) -> list[Span]:
               if s.start == 0 or doc[s.start - 1].whitespace_ or doc[s.start - 1].is_space]
     ends = starts[1:] + [len(doc)]
     return [doc[a:b] for a, b in zip(starts, ends)]
+
+
+def model_reads(sentence: str, label_line_max_words: int) -> bool:
+    """Whether the learned model reads a sentence: one with a cue word and
+    more words than a label line (those are the rules' alone)."""
+    return has_cue(sentence) and len(_LABEL_WORD.findall(sentence)) > label_line_max_words
 
 
 def _label_key(text: str) -> str:

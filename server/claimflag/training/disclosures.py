@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from claimflag.nlp.disclosure_model import feature_index, feature_names, features, has_cue
-from claimflag.nlp.disclosures import _LABEL_WORD, TYPES
+from claimflag.nlp.disclosures import TYPES, model_reads
 from claimflag.training.disclosure_split import DEV_PERCENT, SPLIT_RULE, WEB_FILE, read_web, site, split
 
 MATHUR_DIR = Path("disclosures/mathur2018_affiliate")
@@ -183,7 +183,7 @@ def combine(rule: tuple[str, bool], text: str, probs: np.ndarray, threshold: flo
     whether its cue opens the sentence) and the model's probabilities
     (``DisclosureFinder._learned``)."""
     rule, opens = rule
-    if not has_cue(text) or len(_LABEL_WORD.findall(text)) <= max_words:
+    if not model_reads(text, max_words):
         return rule
     if rule != "none":
         return rule if opens or veto <= 0 or 1.0 - probs[0] >= veto else "none"
