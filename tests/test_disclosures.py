@@ -316,6 +316,11 @@ def test_sponsor_lines_over_a_section_are_disclosures(nlp, text):
     "The ARC team received funding from the state last spring.",
     "Critics said the story arc of the second season dragged.",
     "The court found there was no attorney-client privilege over the emails.",
+    "The board said the report in no way represented a change of policy.",
+    "The press release came out on Monday, hours after the vote.",
+    "The song was originally written for a film that was never made.",
+    "None of our posts are sponsored.",
+    "The winning poem was not written by a human, the judges found.",
 ])
 def test_news_and_talk_about_disclosure_are_not_flagged(nlp, text):
     assert flag_types(nlp, text) == []
@@ -347,6 +352,19 @@ def test_paraphrases_the_old_rules_missed(nlp, type_, text):
     ("advice_disclaimer", "The writer is not a registered investment adviser."),
     ("sponsored", "Many thanks to Larkspur Press for the eARC of this novel."),
     ("ai_generated", "Prepared with the help of an AI tool and checked by our editors."),
+    ("opinion_disclaimer", "Every view on this blog is 100% my own."),
+    ("opinion_disclaimer", "What I post here is entirely my own opinion."),
+    ("opinion_disclaimer", "The newsletter in no way represents the views of the Harbour Trust."),
+    ("press_release", "PRESS RELEASE 14 MARCH 2025"),
+    ("press_release", "Attention Health Editors:"),
+    ("press_release", "OSLO, March 3, 2025 /PRNewswire/ -- Orbit Labs today announced a new sensor, the company said."),
+    ("syndication", "Story supplied by the Valley Wire Service"),
+    ("syndication", "This essay was originally written for the Fenwick Review."),
+    ("ai_generated", "The product photos in this guide are computer-generated."),
+    ("ai_generated", "Claude came up with the following:"),
+    ("advice_disclaimer", "Please don't rely on this site for decisions about your savings."),
+    ("sponsored", "We thank Skyline Air for their sponsorship of this series."),
+    ("affiliate", "We may or may not be paid a commission when you buy through links on this page."),
 ])
 def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]

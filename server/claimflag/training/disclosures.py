@@ -63,7 +63,13 @@ class Settings:
     dev_percent: int = DEV_PERCENT
     bits: int = 18
     folds: int = 5
-    c_grid: tuple[float, ...] = (10.0, 30.0, 100.0, 300.0)
+    # C is fixed: once rules are written from the train split's misses, the
+    # combined CV on that split credits the rules with what the model would
+    # find on unseen wording, and the grid (10, 30, 100, 300) moved to
+    # C = 10 at threshold 0.825: dev P 0.860 R 0.671, Mathur positives 71%,
+    # against C = 30's 0.862 / 0.685 / 77% (chosen by the grid before those
+    # rules; the weights do not depend on the rules).
+    c_grid: tuple[float, ...] = (30.0,)
     thresholds: tuple[float, ...] = tuple(round(0.3 + 0.025 * i, 3) for i in range(25))
     vetoes: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3)
     min_precision: float = 0.9      # the choice: best CV F1 among settings with at least this CV precision
