@@ -404,17 +404,15 @@ class DisclosureFinder:
         """The rules' flag, unless the model vetoes it (never a flag whose
         cue opens the sentence: a label or a sponsor line); or the model's own
         flag over a sentence the rules left."""
-        if flag is not None and (opens or self.model_veto() <= 0):
-            return flag
         start, end = strip_span(text, sent.start_char, sent.end_char)
         sentence = text[start:end]
         if end <= start or not model_reads(sentence, self.cfg["label_line_max_words"]):
             return flag      # label lines are the rules' alone
         p, type_ = self.model.predict(sentence)
-        if flag is not None:
-            return flag if p >= self.model_veto() else None
-        if p < self.model_threshold():
+        if not model_verdict(flag is not None, opens, p, self.model_threshold(), self.model_veto()):
             return None
+        if flag is not None:
+            return flag
         return Flag(start, end, KIND, type_, round(p, 4), LABELS[type_],
                     Note(NOTES[type_, MODEL_NOTES[type_]]))
 
@@ -563,6 +561,16 @@ def model_reads(sentence: str, label_line_max_words: int) -> bool:
     """Whether the learned model reads a sentence: one with a cue word and
     more words than a label line (those are the rules' alone)."""
     return has_cue(sentence) and len(_LABEL_WORD.findall(sentence)) > label_line_max_words
+
+
+def model_verdict(rule_flagged: bool, opens: bool, p: float, threshold: float, veto: float) -> bool:
+    """Whether a sentence the model reads is flagged, given the model's
+    probability ``p`` that it is a disclosure: a rule's flag stands unless
+    ``p`` is under ``veto`` (never one whose cue opens the sentence; a veto
+    of 0 is none); a sentence the rules left is flagged from ``threshold``."""
+    if rule_flagged:
+        return opens or veto <= 0 or p >= veto
+    return p >= threshold
 
 
 def _label_key(text: str) -> str:

@@ -40,7 +40,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from claimflag.nlp.disclosure_model import feature_index, feature_names, features, has_cue
-from claimflag.nlp.disclosures import TYPES, model_reads
+from claimflag.nlp.disclosures import TYPES, model_reads, model_verdict
 from claimflag.training.disclosure_split import DEV_PERCENT, SPLIT_RULE, WEB_FILE, read_web, site, split
 
 MATHUR_DIR = Path("disclosures/mathur2018_affiliate")
@@ -191,12 +191,9 @@ def combine(rule: tuple[str, bool], text: str, probs: np.ndarray, threshold: flo
     rule, opens = rule
     if not model_reads(text, max_words):
         return rule
-    if rule != "none":
-        return rule if opens or veto <= 0 or 1.0 - probs[0] >= veto else "none"
-    p_disclosure = 1.0 - probs[0]
-    if p_disclosure < threshold:
+    if not model_verdict(rule != "none", opens, 1.0 - probs[0], threshold, veto):
         return "none"
-    return LABELS[1 + int(np.argmax(probs[1:]))]
+    return rule if rule != "none" else LABELS[1 + int(np.argmax(probs[1:]))]
 
 
 def weight_rows(model: LogisticRegression, s: Settings, threshold: float, veto: float,
