@@ -155,8 +155,7 @@ def train_claims(data_dir: Path, out_dir: Path | None, work_dir: Path | None, se
         from .training.claims import train_claims as run
     except ImportError as err:
         raise click.ClickException(f"{err}: install the train extra: pip install 'claimflag[train]'") from None
-    meta = run(data_dir, out_dir, seed=seed, work_dir=work_dir,
-               **({"soft_teacher": soft_teacher} if soft_teacher else {}))
+    meta = run(data_dir, out_dir, seed=seed, work_dir=work_dir, soft_teacher=soft_teacher)
     tuning = meta["tuning"]
     click.echo(f"{meta['version']}: thresholds claim {meta['threshold']:.4f}, check first "
                f"{meta['high_threshold']:.4f}; web dev F1 claims {tuning['web_claim']['f1']:.3f}, "

@@ -188,9 +188,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cfg.threads)
     sets = _Sets.read(data_dir)
-    tokenizer = Tokenizer.from_file(str(net.base_model_dir(cfg.base_model) / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=cfg.max_length)
+    tokenizer = _tokenizer(net.base_model_dir(cfg.base_model), cfg.max_length)
     work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="claims-"))
     work.mkdir(parents=True, exist_ok=True)
     tokenizer.save(str(work / "tokenizer.json"))
@@ -203,10 +201,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     variants = Variants(work, meta, Tuning([r["tier"] for r in sets.web_dev], [label for _, label in sets.ct24]),
                         ([r["text"] for r in sets.web_dev], [t for t, _ in sets.ct24]))
     if soft is not None:
-        big, big_tokenizer = soft
-        variants.add("soft teacher, torch fp32", tuple(
-            [tier_score(p) for p in net.probabilities(big, [e.ids for e in big_tokenizer.encode_batch(part)])]
-            for part in variants.texts))
+        variants.add("soft teacher, torch fp32", _torch_scores(*soft, variants.texts))
     files = _export(cfg, models, encoded, tokenizer, variants)
     shipped, shipped_scores, stage = _choose(variants, files)
 
@@ -278,22 +273,35 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
     return {"teacher": teacher, "student": student}, encoded, soft_teacher
 
 
-def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weights: torch.Tensor,
-                  cache: _Cache, progress: bool) -> tuple[net.MeanPoolClassifier, Tokenizer]:
-    """The larger model, trained on the teacher's data and loss with its
-    own tokenizer and learning rate, and that tokenizer."""
-    base = net.base_model_dir(cfg.soft_teacher)
+def _tokenizer(base: Path, max_length: int) -> Tokenizer:
+    """The base model's tokenizer, one text at a time, cut at ``max_length`` tokens."""
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     tokenizer.no_padding()
-    tokenizer.enable_truncation(max_length=cfg.max_length)
+    tokenizer.enable_truncation(max_length=max_length)
+    return tokenizer
+
+
+def _torch_scores(model: net.MeanPoolClassifier, tokenizer: Tokenizer,
+                  texts: tuple[list[str], list[str]]) -> Scores:
+    """The tuning sentences scored by a torch model, as ``Variants.add`` takes them."""
+    return tuple([tier_score(p) for p in net.probabilities(model, [e.ids for e in tokenizer.encode_batch(part)])]
+                 for part in texts)
+
+
+def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weights: torch.Tensor,
+                  cache: _Cache, progress: bool) -> tuple[net.MeanPoolClassifier, Tokenizer]:
+    """The larger model, trained as the teacher is on another base with
+    its own tokenizer and learning rate, and that tokenizer."""
+    own = dataclasses.replace(cfg, base_model=cfg.soft_teacher, learning_rate=cfg.soft_teacher_learning_rate)
+    base = net.base_model_dir(own.base_model)
+    tokenizer = _tokenizer(base, cfg.max_length)
     encoded = [e.ids for e in tokenizer.encode_batch(texts)]
-    own = dataclasses.replace(cfg, learning_rate=cfg.soft_teacher_learning_rate)
 
     def new() -> net.MeanPoolClassifier:
         seed_everything(cfg.seed)
         return net.new_classifier(base, cfg.dropout)
 
-    settings = [cfg.soft_teacher, *(getattr(own, f) for f in _TEACHER_SETTINGS[1:])]
+    settings = [getattr(own, f) for f in _TEACHER_SETTINGS]
     model = cache.trained("soft-teacher", settings, new,
                           lambda m: fit(m, own, encoded, gold, weights, cfg.epochs, "soft teacher", progress))
     return model, tokenizer
@@ -308,10 +316,9 @@ def _export(cfg: ClaimsConfig, models: dict[str, net.MeanPoolClassifier], encode
     random.Random(cfg.seed).shuffle(order)
     calibration = [encoded[j] for j in order[:cfg.calibration_sentences]]
     files = {}
-    tuning_ids = [[e.ids for e in tokenizer.encode_batch(part)] for part in variants.texts]
     for who, model in models.items():
         variants.add(f"{who}, torch fp32",
-                     tuple([tier_score(p) for p in net.probabilities(model, ids)] for ids in tuning_ids))
+                     _torch_scores(model, tokenizer, variants.texts))
         fp32, files[who] = variants.work / f"{who}.fp32.onnx", variants.work / f"{who}.int8.onnx"
         net.export(model, fp32, cfg.opset)
         net.quantize_static(fp32, files[who], calibration, cfg.per_channel)

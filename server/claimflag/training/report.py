@@ -91,9 +91,8 @@ def _pct(x: float) -> str:
 def _soft_target(s: dict[str, Any]) -> str:
     if not s.get("soft_teacher"):
         return "the teacher's probabilities"
-    return (f"the probabilities of a larger model, {s['soft_teacher']} (sentence-transformers/"
-            "all-mpnet-base-v2, 110M parameters) trained on the same sentences and loss at learning "
-            f"rate {s['soft_teacher_learning_rate']}; it is not shipped (train extra `teacher`)")
+    return (f"the probabilities of a larger model, {s['soft_teacher']}, trained on the same sentences "
+            f"and loss at learning rate {s['soft_teacher_learning_rate']} (it is not shipped)")
 
 
 def render(meta: dict[str, Any]) -> str:
