@@ -120,6 +120,14 @@ class Shared:
             self.records.append(record)
 
 
+def _broken_connection() -> tuple[type[Exception], ...]:
+    """What requests raises when the server's side of a connection goes:
+    before the response, or partway through its body (a worker killed
+    while it sends)."""
+    import requests
+    return requests.ConnectionError, requests.exceptions.ChunkedEncodingError
+
+
 class Client(threading.Thread):
     def __init__(self, n: int, shared: Shared, token: str, seed: int):
         super().__init__(name=f"soak-client-{n}", daemon=True)
@@ -153,7 +161,7 @@ class Client(threading.Thread):
             except requests.Timeout as err:
                 self.shared.add(Record(at, kind, None, "hang", time.monotonic() - start, type(err).__name__))
                 return None
-            except requests.ConnectionError as err:
+            except _broken_connection() as err:
                 self.shared.add(Record(at, kind, None, "connection_error", time.monotonic() - start,
                                        type(err).__name__))
                 self.session.close()
@@ -367,7 +375,7 @@ def _kill_busy_worker(server: Gunicorn, shared: Shared, rng: random.Random) -> i
         try:
             response = requests.post(f"{shared.base}/v1/analyze", json=analyze_body(texts), timeout=REQUEST_TIMEOUT)
             shared.add(Record(at, "killed_in_flight", response.status_code, None, time.monotonic() - start))
-        except requests.ConnectionError as err:
+        except _broken_connection() as err:
             shared.add(Record(at, "killed_in_flight", None, "connection_error", time.monotonic() - start,
                               type(err).__name__))
         except requests.Timeout:
