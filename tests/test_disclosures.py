@@ -111,7 +111,7 @@ def test_dev_set_is_large_and_covers_every_type():
 
 
 # Measured on the dev split (disclosure_model_REPORT.md); the floors sit a little under.
-DEV_FLOORS = {"precision": 0.84, "recall": 0.62, "type_accuracy": 0.90}
+DEV_FLOORS = {"precision": 0.88, "recall": 0.62, "type_accuracy": 0.90}
 
 
 @pytest.mark.skipif(not WEB.exists(), reason=f"shared disclosure sentences not found at {WEB}")
@@ -324,6 +324,25 @@ def test_sponsor_lines_over_a_section_are_disclosures(nlp, text):
 ])
 def test_news_and_talk_about_disclosure_are_not_flagged(nlp, text):
     assert flag_types(nlp, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Plenty of bloggers end their posts with the line “this post contains affiliate links” and say no more.",
+    "Some writers add “views are my own” to a bio, but nobody reads it.",
+    "Her footer reads “nothing here is medical advice” in tiny grey type.",
+    'Every video of his opens with "this video is sponsored by" and a long pause.',
+    "The template ends with “This article was originally published on” and a blank for the outlet.",
+])
+def test_a_disclosure_quoted_inside_a_sentence_is_talk_about_one(nlp, text):
+    assert flag_types(nlp, text) == []
+
+
+@pytest.mark.parametrize("type_, text", [
+    ("affiliate", "This post contains affiliate links to the “Best Gear” shop, and I earn a commission on them."),
+    ("opinion_disclaimer", "“The opinions expressed here are my own and not those of my employer.”"),
+])
+def test_quotes_elsewhere_in_a_disclosure_do_not_hide_it(nlp, type_, text):
+    assert flag_types(nlp, text) == [type_]
 
 
 # Wordings the old rules missed (issue 22), written here.

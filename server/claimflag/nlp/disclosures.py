@@ -29,7 +29,9 @@ conditions. Context patterns (``data/disclosure_context.jsonl``) give the
 frames, label prefixes, context groups and *vetoes*: a veto in a sentence
 drops the cues of the types (or the cue ids) it names ("the company said in
 a press release", "co-sponsored the bill"), unless the context group named
-by its ``unless`` occurs too.
+by its ``unless`` occurs too. A cue inside a double-quoted stretch that the
+sentence's own words lead into ("bloggers add the line “views are my own”")
+never counts: that is talk about a disclosure, not one of this page.
 
 Patterns are written in a small token notation, one pattern per string
 (``_compile_pattern``); a plain spaCy Matcher token list works as well.
@@ -202,6 +204,9 @@ MODEL_NOTES = {"sponsored": "paid", "affiliate": "commission", "political_ad": "
 _FILES = {"cues": "disclosure_cues.jsonl", "context": "disclosure_context.jsonl",
           "model": "disclosure_model.jsonl"}
 _LABEL_WORD = re.compile(r"[^\W_]+")
+# A double-quoted stretch: curly quotes may run to the sentence's end (the
+# segmenter can cut a quote), straight ones must close (a lone " is inches).
+_QUOTE = re.compile(r'“[^”]*”?|"[^"]*"')
 # Punctuation a name may contain ("Johnson & Johnson", "Saint-Gobain").
 _NAME_PUNCT = {"&", "-", "'", "’", "+"}
 # Words between a cue and the name it introduces ("permission from The Atlantic").
@@ -464,8 +469,11 @@ class DisclosureFinder:
         standalone = line and words <= self.cfg["standalone_max_tokens"]
         state = {"any": True, "line": line, "standalone": standalone, "edge": bool(doc._.page_edge),
                  "framed": "frame" in info.groups}
+        quotes = [(start + a, start + b) for a, b in quoted(text[start:end])]
         best = None
         for hit in info.hits:
+            if any(a <= doc[hit.start].idx < b for a, b in quotes):
+                continue
             entry = hit.entry
             type_, note_key = entry["type"], entry["note"]
             retype = entry.get("retype")
@@ -557,10 +565,23 @@ def _sentences(doc: Doc) -> list[Span]:
     return [doc[a:b] for a, b in zip(starts, ends)]
 
 
+def quoted(sentence: str) -> list[tuple[int, int]]:
+    """Character ranges of the double-quoted stretches that a sentence's own
+    words lead into ("peers add the line “views are my own” to their
+    profiles"): a disclosure quoted there is talk about one, not one of this
+    page. A sentence that is a quote from its first word has none."""
+    lead = _LABEL_WORD.search(sentence)
+    return [m.span() for m in _QUOTE.finditer(sentence) if lead and m.start() > lead.start()]
+
+
 def model_reads(sentence: str, label_line_max_words: int) -> bool:
-    """Whether the learned model reads a sentence: one with a cue word and
-    more words than a label line (those are the rules' alone)."""
-    return has_cue(sentence) and len(_LABEL_WORD.findall(sentence)) > label_line_max_words
+    """Whether the learned model reads a sentence: one with a cue word
+    outside the quotes it leads into (``quoted``) and more words than a
+    label line (those are the rules' alone)."""
+    unquoted = sentence
+    for start, end in quoted(sentence):
+        unquoted = unquoted[:start] + " " * (end - start) + unquoted[end:]
+    return has_cue(unquoted) and len(_LABEL_WORD.findall(sentence)) > label_line_max_words
 
 
 def model_verdict(rule_flagged: bool, opens: bool, p: float, threshold: float, veto: float) -> bool:
