@@ -28,10 +28,11 @@ block:
 conditions. Context patterns (``data/disclosure_context.jsonl``) give the
 frames, label prefixes, context groups and *vetoes*: a veto in a sentence
 drops the cues of the types (or the cue ids) it names ("the company said in
-a press release", "co-sponsored the bill"), unless the context group named
-by its ``unless`` occurs too. A cue inside a double-quoted stretch that the
-sentence's own words lead into ("bloggers add the line “views are my own”")
-never counts: that is talk about a disclosure, not one of this page.
+a press release", "co-sponsored the bill"), unless a context group or a cue
+named in its ``unless`` occurs too (a newswire's tag outweighs
+"announced"). A cue inside a double-quoted stretch that the sentence's own
+words lead into ("bloggers add the line “views are my own”") never counts:
+that is talk about a disclosure, not one of this page.
 
 Patterns are written in a small token notation, one pattern per string
 (``_compile_pattern``); a plain spaCy Matcher token list works as well.
@@ -441,8 +442,9 @@ class DisclosureFinder:
                 info.groups.update(entry.get("groups") or [entry["group"]])
         info.first_start = self._lead(sent, 0)
         info.content_start = self._lead(sent, max(info.content_start - sent.start, 0))
+        present = info.groups | {hit.entry["id"] for hit in info.hits}
         for entry in info.vetoes:
-            if entry.get("unless") not in info.groups:
+            if present.isdisjoint(entry.get("unless", ())):
                 info.vetoed.update(entry.get("cues") or entry.get("types", TYPES))
         return info
 
