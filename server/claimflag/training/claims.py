@@ -201,7 +201,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     variants = Variants(work, meta, Tuning([r["tier"] for r in sets.web_dev], [label for _, label in sets.ct24]),
                         ([r["text"] for r in sets.web_dev], [t for t, _ in sets.ct24]))
     if soft is not None:
-        variants.add("soft teacher, torch fp32", _torch_scores(*soft, variants.texts))
+        variants.add("soft teacher, torch fp32", _torch_scores(soft.model, soft.tokenizer, variants.texts))
     files = _export(cfg, models, encoded, tokenizer, variants)
     shipped, shipped_scores, stage = _choose(variants, files)
 
@@ -238,11 +238,10 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
 
 
 def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, progress: bool
-           ) -> tuple[dict[str, net.MeanPoolClassifier], list[list[int]],
-                      tuple[net.MeanPoolClassifier, Tokenizer] | None]:
+           ) -> tuple[dict[str, net.MeanPoolClassifier], list[list[int]], _SoftTeacher | None]:
     """The teacher and the student, trained or from the cache, the
-    training sentences as token ids, and the soft teacher with its
-    tokenizer where the recipe has one."""
+    training sentences as token ids, and the soft teacher where the recipe
+    has one."""
     texts = [t for t, _ in sets.debates] + [r["text"] for r in sets.web_train]
     encoded = [e.ids for e in tokenizer.encode_batch(texts)]
     gold = torch.nn.functional.one_hot(
@@ -260,11 +259,8 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
     soft_teacher = _soft_teacher(cfg, texts, gold, weights, cache, progress) if cfg.soft_teacher else None
 
     def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
-        if soft_teacher is None:
-            soft = torch.from_numpy(net.probabilities(teacher, encoded))
-        else:
-            big, big_tokenizer = soft_teacher
-            soft = torch.from_numpy(net.probabilities(big, [e.ids for e in big_tokenizer.encode_batch(texts)]))
+        source, ids = (teacher, encoded) if soft_teacher is None else (soft_teacher.model, soft_teacher.encoded)
+        soft = torch.from_numpy(net.probabilities(source, ids))
         targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
         return fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
 
@@ -288,10 +284,17 @@ def _torch_scores(model: net.MeanPoolClassifier, tokenizer: Tokenizer,
                  for part in texts)
 
 
+@dataclass(frozen=True)
+class _SoftTeacher:
+    model: net.MeanPoolClassifier
+    tokenizer: Tokenizer             # its own, for the tuning sentences
+    encoded: list[list[int]]         # the training sentences in its tokens
+
+
 def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weights: torch.Tensor,
-                  cache: _Cache, progress: bool) -> tuple[net.MeanPoolClassifier, Tokenizer]:
+                  cache: _Cache, progress: bool) -> _SoftTeacher:
     """The larger model, trained as the teacher is on another base with
-    its own tokenizer and learning rate, and that tokenizer."""
+    its own tokenizer and learning rate."""
     own = dataclasses.replace(cfg, base_model=cfg.soft_teacher, learning_rate=cfg.soft_teacher_learning_rate)
     base = net.base_model_dir(own.base_model)
     tokenizer = _tokenizer(base, cfg.max_length)
@@ -304,7 +307,7 @@ def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weigh
     settings = [getattr(own, f) for f in _TEACHER_SETTINGS]
     model = cache.trained("soft-teacher", settings, new,
                           lambda m: fit(m, own, encoded, gold, weights, cfg.epochs, "soft teacher", progress))
-    return model, tokenizer
+    return _SoftTeacher(model, tokenizer, encoded)
 
 
 def _export(cfg: ClaimsConfig, models: dict[str, net.MeanPoolClassifier], encoded: list[list[int]],
