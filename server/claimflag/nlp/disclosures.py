@@ -49,9 +49,12 @@ knows: the learned model (``disclosure_model.py``, weights in
 ``data/disclosure_model.jsonl``) scores it, if it has a cue word and more
 than ``label_line_max_words`` words (short label lines are the rules'
 alone), and flags it when its probability of being a disclosure reaches the
-model's threshold. A rule's flag whose cue does not open the sentence stands
+model's threshold. A rule's flag stands
 unless the model gives the sentence less than its veto (both chosen in training; ``model_threshold`` and
-``model_veto`` override them, a veto of 0 is none).
+``model_veto`` override them, a veto of 0 is none). A *firm* flag is never
+vetoed: its cue opens the sentence, or the cue is marked ``"firm": true``, a
+marker that talk about disclosures does not carry (a newswire's tag in a
+release's dateline, a wire agency's dateline).
 """
 
 from __future__ import annotations
@@ -371,9 +374,9 @@ class DisclosureFinder:
             doc._.disclosure_flags = flags
             return doc     # an ad slot's label, or an article label inside the page
         use_model = self.cfg["use_model"] and bool(self.model)
-        for sent, flag, opens in self.judged(doc, text):
+        for sent, flag, firm in self.judged(doc, text):
             if use_model and (flag is not None or where is None):
-                flag = self._learned(text, sent, flag, opens)
+                flag = self._learned(text, sent, flag, firm)
             if flag is not None:
                 flags.append(flag)
         doc._.disclosure_flags = flags
@@ -381,15 +384,15 @@ class DisclosureFinder:
 
     def judged(self, doc: Doc, text: str) -> Iterable[tuple[Span, Flag | None, bool]]:
         """Each sentence of the block ``doc`` (its text ``text``) with the
-        rules' flag, or None, and whether the flag's cue opens the sentence:
+        rules' flag, or None, and whether the flag is firm (``judge``):
         what the learned model is combined with, here and in training."""
         block = strip_span(text, 0, len(text))
         possible_cues = self._cue_gate.for_doc(doc)
         for sent in _sentences(doc):
-            flag, opens = None, False
+            flag, firm = None, False
             if possible_cues(sent.start, sent.end):
-                flag, opens = self.judge(doc, text, sent, block)
-            yield sent, flag, opens
+                flag, firm = self.judge(doc, text, sent, block)
+            yield sent, flag, firm
 
     def label_line(self, text: str) -> str | None:
         """"never" or "edge" for a block that is a label line, else None."""
@@ -406,16 +409,16 @@ class DisclosureFinder:
         own = self.cfg["model_veto"]
         return self.model.veto if own is None else own
 
-    def _learned(self, text: str, sent: Span, flag: Flag | None, opens: bool) -> Flag | None:
-        """The rules' flag, unless the model vetoes it (never a flag whose
-        cue opens the sentence: a label or a sponsor line); or the model's own
-        flag over a sentence the rules left."""
+    def _learned(self, text: str, sent: Span, flag: Flag | None, firm: bool) -> Flag | None:
+        """The rules' flag, unless the model vetoes it (never a firm one:
+        a label, a sponsor line, a newswire's tag); or the model's own flag
+        over a sentence the rules left."""
         start, end = strip_span(text, sent.start_char, sent.end_char)
         sentence = text[start:end]
         if end <= start or not model_reads(sentence, self.cfg["label_line_max_words"]):
             return flag      # label lines are the rules' alone
         p, type_ = self.model.predict(sentence)
-        if not model_verdict(flag is not None, opens, p, self.model_threshold(), self.model_veto()):
+        if not model_verdict(flag is not None, firm, p, self.model_threshold(), self.model_veto()):
             return None
         if flag is not None:
             return flag
@@ -458,8 +461,9 @@ class DisclosureFinder:
         return i
 
     def judge(self, doc: Doc, text: str, sent: Span, block: tuple[int, int]) -> tuple[Flag | None, bool]:
-        """The rules' flag over ``sent`` (or None), and whether its cue opens
-        the sentence (after punctuation or a label such as "Disclosure:")."""
+        """The rules' flag over ``sent`` (or None), and whether it is firm,
+        beyond the model's veto: its cue opens the sentence (after
+        punctuation or a label such as "Disclosure:") or is marked ``firm``."""
         info = self._matches(sent)
         if not info.hits:
             return None, False
@@ -501,7 +505,7 @@ class DisclosureFinder:
         _, hit, type_, note_key, score = best
         note = self._note(doc, sent, hit, type_, note_key)
         return (Flag(start, end, KIND, type_, round(score, 4), LABELS[type_], note),
-                hit.start in (info.first_start, info.content_start))
+                hit.start in (info.first_start, info.content_start) or bool(hit.entry.get("firm")))
 
     def _holds(self, condition, hit: _Hit, info: _Sentence, state: dict) -> bool:
         if isinstance(condition, list):
@@ -586,13 +590,13 @@ def model_reads(sentence: str, label_line_max_words: int) -> bool:
     return has_cue(unquoted) and len(_LABEL_WORD.findall(sentence)) > label_line_max_words
 
 
-def model_verdict(rule_flagged: bool, opens: bool, p: float, threshold: float, veto: float) -> bool:
+def model_verdict(rule_flagged: bool, firm: bool, p: float, threshold: float, veto: float) -> bool:
     """Whether a sentence the model reads is flagged, given the model's
     probability ``p`` that it is a disclosure: a rule's flag stands unless
-    ``p`` is under ``veto`` (never one whose cue opens the sentence; a veto
-    of 0 is none); a sentence the rules left is flagged from ``threshold``."""
+    ``p`` is under ``veto`` (never a firm one; a veto of 0 is none); a
+    sentence the rules left is flagged from ``threshold``."""
     if rule_flagged:
-        return opens or veto <= 0 or p >= veto
+        return firm or veto <= 0 or p >= veto
     return p >= threshold
 
 
