@@ -433,6 +433,53 @@ def test_a_newswire_tag_or_wire_dateline_is_beyond_the_models_veto(nlp, type_, t
     assert flag_types(vetoing, vetoable) == []
 
 
+# The issue's kinds of unseen wording, written here: an advice disclaimer
+# without "advice", imprints in other countries' legal forms, syndication
+# and AI notes in the writer's words, sponsorship told as a story, opinion
+# disclaimers that name the employer.
+@pytest.mark.parametrize("type_, text", [
+    ("advice_disclaimer", "Readers should do their own due diligence before acting on anything written here."),
+    ("political_ad", "Authorized by the official agent for Maria Lopez."),
+    ("political_ad", "Printed and published by the Harbour Party, 22 Quay Street, Cork."),
+    ("syndication", "I first wrote this for my newsletter in March."),
+    ("syndication", "This post also appears on my Medium page."),
+    ("syndication", "Read the original article at Northline Weekly."),
+    ("syndication", "This story is part of a content-sharing agreement with the Hill Courier."),
+    ("ai_generated", "The header image was made with Midjourney."),
+    ("ai_generated", "This translation was done by machine and may contain errors."),
+    ("ai_generated", "The audio version of this story is read by a synthetic voice."),
+    ("sponsored", "The hotel covered the cost of my stay, but all opinions are my own."),
+    ("sponsored", "I was a guest of the tourism board on this trip."),
+    ("sponsored", "The brand sent me these boots to try out."),
+    ("sponsored", "My trip was paid for by Visit Harbourland."),
+    ("opinion_disclaimer", "I work at Norland Bank, but I am writing here in a personal capacity."),
+    ("opinion_disclaimer", "Nothing I write here speaks for my employer."),
+    ("opinion_disclaimer", "These are personal views and not the official position of the Harbour Council."),
+    ("opinion_disclaimer", "I don't speak for Norland Bank, and they don't speak for me."),
+    ("opinion_disclaimer", "The opinions in this column belong to the writer, not to this newspaper."),
+    ("opinion_disclaimer", "The author is a fellow at the Hill Institute; she writes in her own name."),
+])
+def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
+    assert flag_types(rules_nlp, text) == [type_]
+
+
+# The same words in sentences that disclose nothing, written here.
+@pytest.mark.parametrize("text", [
+    "The spokesman said he could not speak for the family.",
+    "I can't speak for everyone, but the queue was long.",
+    "The minister attended the summit in a personal capacity.",
+    "Her flight was paid for by the university, the audit found.",
+    "We were guests of honour at the wedding.",
+    "They sent us a letter to review before the hearing.",
+    "The fake image of the senator was created with Midjourney.",
+    "Scientists do their own research on the samples.",
+    "The original article was retracted by the journal in May.",
+    "The band's new single also appeared on the soundtrack.",
+])
+def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
+    assert flag_types(rules_nlp, text) == []
+
+
 def test_claims_never_cover_a_disclosed_sentence():
     """A sponsor line is a disclosure, and the claim pass leaves it alone;
     a news sentence about a company partnership is no disclosure."""
