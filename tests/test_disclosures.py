@@ -290,7 +290,8 @@ def flag_types(nlp, text: str, page_edge: bool = False) -> list[str]:
 
 
 @pytest.mark.parametrize("label", ["Advertisement", "ADVERTISEMENT", "Ad", "Ads", "Sponsored links",
-                                   "Sponsored Links:", "Promoted stories", "Paid content", "Ads by Google"])
+                                   "Sponsored Links:", "Promoted stories", "Paid content", "Ads by Google",
+                                   "Supported by", "Supported by:", "Promoted by Outbrain", "Ads by Taboola"])
 @pytest.mark.parametrize("page_edge", [False, True])
 def test_ad_slot_labels_are_not_page_disclosures(nlp, label, page_edge):
     assert flag_types(nlp, label, page_edge) == []
@@ -306,6 +307,7 @@ def test_an_article_label_counts_where_it_heads_or_closes_the_page(nlp, label):
 def test_a_label_naming_its_sponsor_counts_anywhere(nlp):
     assert flag_types(nlp, "In partnership with Northwind Bank", page_edge=True) == ["sponsored"]
     assert flag_types(nlp, "Sponsored by Northwind Bank", page_edge=False) == ["sponsored"]
+    assert flag_types(nlp, "Supported by the Alder Foundation", page_edge=False) == ["sponsored"]
 
 
 @pytest.mark.parametrize("text", [

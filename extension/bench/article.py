@@ -12,6 +12,7 @@ extension (tests/e2e/real_pages.py). Per page and overall it prints:
 - **sent for claims**: the share of the article's words (Readability's
   `expected.html`) that went to the service in blocks asked for claims;
 - **claim flags** drawn, and how many of them stand **outside** the article;
+- the **disclosure flags** drawn (with ``--show-disclosures``, their text);
 - the number of requests (the article's blocks near the viewport, the chrome
   near it for disclosures only, the rest) and the time to the first drawn
   flag (`data-claimflag-first-ms`, from navigation start; cold: nothing cached).
@@ -72,6 +73,7 @@ def main(argv=None) -> int:
     ap.add_argument("--pages", help="comma-separated page names (default: every dev page)")
     ap.add_argument("--service", help="use a service that is already running (e.g. http://127.0.0.1:8000)")
     ap.add_argument("--json", type=Path, help="also write the results here")
+    ap.add_argument("--show-disclosures", action="store_true", help="print each disclosure flag's sentence")
     args = ap.parse_args(argv)
     names = [n.strip() for n in args.pages.split(",")] if args.pages else page_names()
 
@@ -95,6 +97,10 @@ def main(argv=None) -> int:
     print(f"\nThe extension on {len(results)} saved pages (../shared/data/real-pages/dev), headless Chromium: the "
           "share of the article's words sent for claims, and the claim flags drawn outside the article")
     print(table(results))
+    if args.show_disclosures:
+        for r in results:
+            for text in r.disclosures:
+                print(f"disclosure on {r.name}: {text}")
     firsts = sorted(r.first_ms for r in results if r.first_ms is not None)
     if firsts:
         print(f"first flag drawn (cold), ms from navigation start: median {firsts[len(firsts) // 2]:.0f}, "
@@ -103,7 +109,8 @@ def main(argv=None) -> int:
         args.json.write_text(json.dumps({
             "totals": totals(results),
             "pages": [{"name": r.name, "article_words": r.article_words, "coverage": r.coverage,
-                       "claims": len(r.claims), "outside": r.outside, "requests": len(r.requests),
+                       "claims": len(r.claims), "outside": r.outside, "disclosures": len(r.disclosures),
+                       "requests": len(r.requests),
                        "first_ms": r.first_ms} for r in results],
         }, indent=2))
     return 0

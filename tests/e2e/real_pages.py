@@ -227,6 +227,7 @@ class PageResult:
     covered_words: int
     claims: list[str]          # the claim flags drawn (their sentences' text)
     outside: list[str]         # those that stand outside the article
+    disclosures: list[str]     # the disclosure flags drawn (their sentences' text)
     requests: list[Sent]
     first_ms: float | None
     ready_s: float
@@ -282,6 +283,7 @@ def measure_page(ctx, worker, rec: Recording, base_url: str, name: str, root: Pa
     return PageResult(
         name=name, article_words=article.word_count, covered_words=article.covered(rec.texts("claim")),
         claims=claims, outside=[c for c in claims if not article.contains(c)],
+        disclosures=[e["text"] for e in reply["value"] if e["kind"] == "disclosure"],
         requests=list(rec.requests), first_ms=None if first is None else float(first), ready_s=ready_s,
         lines=lines)
 
@@ -304,17 +306,19 @@ def totals(results: list[PageResult]) -> dict:
         "claims": claims,
         "outside": sum(len(r.outside) for r in results),
         "outside_share": sum(len(r.outside) for r in results) / claims if claims else 0.0,
+        "disclosures": sum(len(r.disclosures) for r in results),
     }
 
 
 def table(results: list[PageResult]) -> str:
     lines = [f"{'page':30} {'article words':>13} {'sent for claims':>15} {'claim flags':>11} {'outside':>8} "
-             f"{'requests':>8} {'first flag ms':>13}"]
+             f"{'disclosures':>11} {'requests':>8} {'first flag ms':>13}"]
     for r in results:
         first = "-" if r.first_ms is None else f"{r.first_ms:.0f}"
         lines.append(f"{r.name:30} {r.article_words:>13,} {r.coverage:>15.1%} {len(r.claims):>11} "
-                     f"{len(r.outside):>8} {len(r.requests):>8} {first:>13}")
+                     f"{len(r.outside):>8} {len(r.disclosures):>11} {len(r.requests):>8} {first:>13}")
     t = totals(results)
     lines.append(f"{'all ' + str(len(results)) + ' pages':30} {sum(r.article_words for r in results):>13,} "
-                 f"{t['coverage']:>15.1%} {t['claims']:>11} {t['outside']:>8} ({t['outside_share']:.1%})")
+                 f"{t['coverage']:>15.1%} {t['claims']:>11} {t['outside']:>8} ({t['outside_share']:.1%}) "
+                 f"{t['disclosures']:>11}")
     return "\n".join(lines)
