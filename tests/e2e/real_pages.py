@@ -319,6 +319,6 @@ def table(results: list[PageResult]) -> str:
                      f"{len(r.outside):>8} {len(r.disclosures):>11} {len(r.requests):>8} {first:>13}")
     t = totals(results)
     lines.append(f"{'all ' + str(len(results)) + ' pages':30} {sum(r.article_words for r in results):>13,} "
-                 f"{t['coverage']:>15.1%} {t['claims']:>11} {t['outside']:>8} ({t['outside_share']:.1%}) "
-                 f"{t['disclosures']:>11}")
+                 f"{t['coverage']:>15.1%} {t['claims']:>11} {t['outside']:>8} {t['disclosures']:>11} "
+                 f"({t['outside_share']:.1%} of the claim flags outside)")
     return "\n".join(lines)

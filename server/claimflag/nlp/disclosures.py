@@ -49,12 +49,13 @@ knows: the learned model (``disclosure_model.py``, weights in
 ``data/disclosure_model.jsonl``) scores it, if it has a cue word and more
 than ``label_line_max_words`` words (short label lines are the rules'
 alone), and flags it when its probability of being a disclosure reaches the
-model's threshold. A rule's flag stands
-unless the model gives the sentence less than its veto (both chosen in training; ``model_threshold`` and
-``model_veto`` override them, a veto of 0 is none). A *firm* flag is never
-vetoed: its cue opens the sentence, or the cue is marked ``"firm": true``, a
-marker that talk about disclosures does not carry (a newswire's tag in a
-release's dateline, a wire agency's dateline).
+model's threshold. A rule's flag stands unless the model gives the sentence
+less than its veto (both set in training, ``training/disclosures.py``;
+``model_threshold`` and ``model_veto`` override them, a veto of 0 is
+none). A *firm* flag is never vetoed: its cue opens the sentence, or the
+cue is marked ``"firm": true``, a marker that talk about disclosures does
+not carry (a newswire's tag in a release's dateline, a wire agency's
+dateline).
 """
 
 from __future__ import annotations

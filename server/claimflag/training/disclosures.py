@@ -11,10 +11,11 @@ Recipe (every choice is written into the report):
    sentences and the web-claims train sentences (real page runs) with a cue
    word, save those the rules flag and a few read by hand as disclosures.
 2. On the train split only, 5-fold cross-validation grouped by site
-   chooses the model's regularisation ``C`` and the threshold: the pair that
-   gives the best F1 of the *combined* detector (rules OR model, exactly as
-   the finder combines them) over the out-of-fold predictions; ties go to
-   the higher threshold (fewer flags).
+   measures the model's regularisation ``C``, threshold and veto: the
+   setting with the best F1 of the *combined* detector (rules OR model,
+   exactly as the finder combines them) over the out-of-fold predictions
+   wins; ties go to the higher threshold (fewer flags). ``Settings`` now
+   fixes the grid to one point (its comment says why).
 3. Fit on the whole train split; write the weights
    (``nlp/data/disclosure_model.jsonl``, hashed features, numbers only).
 4. Measure, once, the shipped finder (the packaged rules and the new
@@ -78,7 +79,8 @@ class Settings:
     # (C = 30 at 0.7, veto 0.1: dev 0.909 / 0.685, Mathur 77% with that
     # rule). With the page sentences the grid (C 10-100, threshold 0.5-0.9,
     # veto 0-0.2) chose C = 10 at 0.9, veto 0.05, where the model finds
-    # nothing the rules miss in CV; kept again. The dev split was in view
+    # nothing the rules miss in CV, nor on dev (P 0.922, R 0.644 then,
+    # against 0.925 / 0.671 for the point kept). The dev split was in view
     # for these choices (README).
     c_grid: tuple[float, ...] = (30.0,)
     thresholds: tuple[float, ...] = (0.7,)
@@ -202,8 +204,8 @@ def read_page_sentences(data_dir: Path, rules_only, skip: tuple[int, ...]) -> tu
     (whole runs of real pages, furniture and credits included) that pass the
     cue pre-filter, grouped by site, save those the rules flag and the lines
     in ``skip``. Debates alone taught the model nothing of bylines, photo
-    credits and dates, and it flagged them. Returns the rows and how many
-    the rules left out."""
+    credits and dates, and it flagged them. Returns the rows and the number
+    of sentences set aside because the rules flag them."""
     path = data_dir / PAGE_FILE
     if not path.exists():
         return [], 0
@@ -269,7 +271,7 @@ def train_disclosures(data_dir: Path, out_dir: Path | None = None, seed: int = 0
     train, dev = split(rows, seed, s.dev_percent)
     rules_only = build_finder([])
     ordinary = read_ordinary(data_dir, s.ordinary, seed)
-    pages, pages_flagged = read_page_sentences(data_dir, rules_only, s.page_disclosures)
+    pages, rule_flagged = read_page_sentences(data_dir, rules_only, s.page_disclosures)
     negatives = ordinary + pages
     texts = [r["text"] for r in train] + [r["text"] for r in negatives]
     gold = [r["label"] for r in train] + [r["label"] for r in negatives]
@@ -333,7 +335,7 @@ def train_disclosures(data_dir: Path, out_dir: Path | None = None, seed: int = 0
         "ordinary": {"rows": len(ordinary), "debates": len({r["group"] for r in ordinary}),
                      "sha256": hashlib.sha256((data_dir / ORDINARY_FILE).read_bytes()).hexdigest()
                      if ordinary else None},
-        "pages": {"rows": len(pages), "pages_flagged_by_rules": pages_flagged,
+        "pages": {"rows": len(pages), "rule_flagged": rule_flagged,
                   "sha256": hashlib.sha256((data_dir / PAGE_FILE).read_bytes()).hexdigest() if pages else None},
         "dev": {"rows": len(dev), "sites": len({site(r["source_url"]) for r in dev}),
                 "labels": Counter(r["label"] for r in dev)},
@@ -435,7 +437,7 @@ def render_report(meta: dict) -> str:
         f"Page sentences: {meta['pages']['rows']:,} sentences of `web-claims/train.jsonl` (sha256 "
         f"`{meta['pages']['sha256']}`; whole runs of real pages, bylines, credits and dates included) that "
         "pass the cue pre-filter join as `none` too, one group per site. Left out: the "
-        f"{meta['pages']['pages_flagged_by_rules']} the rules flag, and the lines in `Settings.page_disclosures` "
+        f"{meta['pages']['rule_flagged']} the rules flag, and the lines in `Settings.page_disclosures` "
         f"({len(s['page_disclosures'])}), read by hand as disclosures the rules miss. Debates alone taught "
         "the model nothing of page furniture: it flagged photo credits, bylines and dates (see *Real page "
         "text* below).",
@@ -518,11 +520,12 @@ def render_report(meta: dict) -> str:
     if t:
         lines += [
             "",
-            "## Real page text (web-claims dev, never trained on)",
+            "## Real page text (web-claims dev)",
             "",
             f"The {t['sentences']} sentences of `web-claims/dev.jsonl`, each a block of its own: whole runs "
-            "of real pages (news, opinion, shops, blogs), headings, bylines and credits included, where "
-            "disclosures are rare. Flags on it are mostly false flags a reader would see.",
+            "of real pages (news, opinion, shops, blogs; pages the model never saw, split from train by "
+            "page), headings, bylines and credits included, where disclosures are rare. Flags on it are "
+            "mostly false flags a reader would see. It was also a guard set while rules were written.",
             "",
             "| detector | sentences flagged |",
             "| --- | --- |",
