@@ -235,7 +235,9 @@ def _compile_pattern(text: str) -> list[dict]:
     stays in one clause); ``=Word`` matches the exact text; ``re:X`` the lower-case
     text by regular expression, ``RE:X`` the exact text; ``@title``,
     ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag, and
-    ``@sep`` a label separator (":", "|", "-", "/").
+    ``@sep`` a label separator (":", "|", "-", "/"). A word written with a
+    straight apostrophe ("n't") also matches it typeset curly ("n’t"), as
+    most published pages have it.
     """
     tokens = []
     for part in text.split():
@@ -257,14 +259,17 @@ def _compile_pattern(text: str) -> list[dict]:
             spec = {"title": {"IS_TITLE": True}, "num": {"LIKE_NUM": True},
                     "punct": {"IS_PUNCT": True}, "url": {"LIKE_URL": True},
                     "sep": {"TEXT": {"REGEX": _SEPARATOR}}, "any": {}}[part[1:]]
-        elif "|" in part:
-            spec = {"LOWER": {"IN": part.split("|")}}
         else:
-            spec = {"LOWER": part}
+            words = _with_curly_apostrophes(part.split("|"))
+            spec = {"LOWER": {"IN": words}} if len(words) > 1 else {"LOWER": words[0]}
         if op:
             spec = {**spec, "OP": op}
         tokens.append(spec)
     return tokens
+
+
+def _with_curly_apostrophes(words: list[str]) -> list[str]:
+    return words + [w.replace("'", "’") for w in words if "'" in w]
 
 
 @dataclass
