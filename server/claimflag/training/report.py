@@ -95,6 +95,11 @@ def _soft_target(s: dict[str, Any]) -> str:
             f"and loss at learning rate {s['soft_teacher_learning_rate']} (it is not shipped)")
 
 
+def _web_stage(s: dict[str, Any]) -> str:
+    n = s.get("student_web_epochs")
+    return f", then {n} epoch{'s' if n > 1 else ''} on the web sentences alone towards the same targets" if n else ""
+
+
 def render(meta: dict[str, Any]) -> str:
     s = meta["settings"]
     lines = [
@@ -110,7 +115,7 @@ def render(meta: dict[str, Any]) -> str:
         f"and real web sentences (weight {s['web_weight']} each in the loss). The model shipped "
         f"is its student, the teacher cut to layers {', '.join(map(str, s['student_layers']))} "
         f"of 6 and trained towards a mix of the gold tier (weight {s['distill_alpha']}) and "
-        f"{_soft_target(s)}. Both are exported to ONNX with their matrix products "
+        f"{_soft_target(s)}{_web_stage(s)}. Both are exported to ONNX with their matrix products "
         "quantised to int8 (onnxruntime static quantisation: weights per channel, activation "
         f"scales fixed by calibration on {s['calibration_sentences']} training sentences; texts "
         "of equal length are scored together). Runs with onnxruntime + tokenizers only "
