@@ -54,8 +54,8 @@ less than its veto (both set in training, ``training/disclosures.py``;
 ``model_threshold`` and ``model_veto`` override them, a veto of 0 is
 none). A *firm* flag is never vetoed: its cue opens the sentence, or the
 cue is marked ``"firm": true``, a marker that a sentence merely talking
-about disclosures does not carry (a newswire's tag in a release's dateline, a wire agency's
-dateline).
+about disclosures does not carry (a newswire's tag in a release's dateline,
+a wire agency's dateline).
 """
 
 from __future__ import annotations

@@ -43,6 +43,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from claimflag.evaluation import read_web_claims
 from claimflag.nlp.disclosure_model import feature_index, feature_names, features, has_cue
 from claimflag.nlp.disclosures import TYPES, model_reads, model_verdict
 from claimflag.training.disclosure_split import DEV_PERCENT, SPLIT_RULE, WEB_FILE, read_web, site, split
@@ -87,8 +88,9 @@ class Settings:
     vetoes: tuple[float, ...] = (0.1,)
     min_precision: float = 0.9      # the choice: best CV F1 among settings with at least this CV precision
     ordinary: int = 3000            # ClaimBuster debate sentences with a cue word, added to train as "none"
-    # Lines of web-claims/train.jsonl (1-based) read by hand as disclosures
-    # that the rules miss: left out of the page sentences taught as "none".
+    # Rows of web-claims/train.jsonl (1-based; the file has no blank lines,
+    # so these are its line numbers) read by hand as disclosures that the
+    # rules miss: left out of the page sentences taught as "none".
     page_disclosures: tuple[int, ...] = (310, 1003, 1217, 1218, 1431, 1505)
     class_weight: str = "balanced"
     weight_decimals: int = 4
@@ -209,9 +211,8 @@ def read_page_sentences(data_dir: Path, rules_only, skip: tuple[int, ...]) -> tu
     path = data_dir / PAGE_FILE
     if not path.exists():
         return [], 0
-    with open(path, encoding="utf-8") as f:
-        lines = [(n, json.loads(raw)) for n, raw in enumerate(f, 1) if raw.strip()]
-    candidates = [r for n, r in lines if n not in skip and has_cue(r["text"])]
+    rows = read_web_claims(path, disputed=True)
+    candidates = [r for n, r in enumerate(rows, 1) if n not in skip and has_cue(r["text"])]
     rows = [{"text": r["text"], "label": "none", "group": f"page:{site(r['page'])}"}
             for r in candidates if detect(rules_only, r["text"]) is None]
     return rows, len(candidates) - len(rows)
@@ -223,8 +224,7 @@ def real_text_flags(data_dir: Path, finders: dict) -> dict | None:
     path = data_dir / PAGE_DEV_FILE
     if not path.exists():
         return None
-    with open(path, encoding="utf-8") as f:
-        texts = [json.loads(raw)["text"] for raw in f if raw.strip()]
+    texts = [r["text"] for r in read_web_claims(path, disputed=True)]
     return {"sentences": len(texts),
             **{name: sum(detect(nlp, t) is not None for t in texts) for name, nlp in finders.items()}}
 
