@@ -424,6 +424,7 @@ def test_bylines_credits_and_dates_are_not_disclosures(nlp, text):
 
 @pytest.mark.parametrize("type_, text", [
     ("press_release", "OSLO, March 3, 2025 /PRNewswire/ -- Orbit Labs today released its yearly report on sensor sales."),
+    ("press_release", "OSLO, March 3, 2025 /PRNewswire/ — Orbit Labs today announced that sensor sales rose 40%."),
     ("syndication", "LONDON, May 3 (Reuters) - Train drivers walked out on Friday."),
 ])
 def test_a_newswire_tag_or_wire_dateline_is_beyond_the_models_veto(rules_nlp, type_, text):
@@ -432,7 +433,7 @@ def test_a_newswire_tag_or_wire_dateline_is_beyond_the_models_veto(rules_nlp, ty
     vetoing = build_segmenter(model_veto=1.0)     # every probability is under it
     assert flag_types(vetoing, text) == [type_]
     for vetoable, kind in (("The views expressed here are the author's own.", "opinion_disclaimer"),
-                           ("Orbit Labs sends its news out through PRWeb and its own blog.", "press_release")):
+                           ("Orbit Labs sends its news out through a press release distribution service.", "press_release")):
         assert flag_types(rules_nlp, vetoable) == [kind]
         assert flag_types(vetoing, vetoable) == []
 
@@ -498,6 +499,8 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "Read the rest of this post",
     "Printed and published by Harbour Press Ltd, 12 Quay Street, Cork.",
     "I first ran this on a Raspberry Pi, and it was slow.",
+    "The company announced the results on GlobeNewswire late on Tuesday.",
+    "The chipmaker posted its guidance on Accesswire before the market opened.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
