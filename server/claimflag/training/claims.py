@@ -92,9 +92,11 @@ class ClaimsConfig:
     student_layers: tuple[int, ...] = (0, 2, 4)
     student_epochs: int = 2
     distill_alpha: float = 0.5
-    # Then this many epochs on the web sentences alone, same targets: the
-    # genre the service reads, after the debates have taught the tiers.
+    # Then this many epochs on the web sentences alone: the genre the
+    # service reads, after the debates have taught the tiers. Their target's
+    # gold weight is ``student_web_alpha`` (None: ``distill_alpha``).
     student_web_epochs: int = 2
+    student_web_alpha: float | None = None
     # A larger model trained like the teacher (base ``soft_teacher``, e.g.
     # ``model.MPNET``) whose probabilities replace the teacher's in the
     # student's target; the student still starts from the teacher's layers.
@@ -110,7 +112,7 @@ _TEACHER_SETTINGS = ("base_model", "max_length", "web_weight", "epochs", "batch_
                      "learning_rate", "weight_decay", "warmup_ratio", "dropout", "length_buckets",
                      "seed", "threads")
 _STUDENT_SETTINGS = ("student_layers", "student_epochs", "distill_alpha", "soft_teacher",
-                     "soft_teacher_learning_rate", "student_web_epochs")
+                     "soft_teacher_learning_rate", "student_web_epochs", "student_web_alpha")
 
 
 def find_data_file(data_dir: Path, name: str) -> Path:
@@ -269,6 +271,8 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
         if not cfg.student_web_epochs:
             return student
         web = slice(len(sets.debates), None)
+        if cfg.student_web_alpha is not None:
+            targets = cfg.student_web_alpha * gold + (1 - cfg.student_web_alpha) * soft
         return fit(student, cfg, encoded[web], targets[web], torch.ones(len(sets.web_train)),
                    cfg.student_web_epochs, "student, web", progress)
 

@@ -97,7 +97,11 @@ def _soft_target(s: dict[str, Any]) -> str:
 
 def _web_stage(s: dict[str, Any]) -> str:
     n = s.get("student_web_epochs")
-    return f", then {n} epoch{'s' if n > 1 else ''} on the web sentences alone towards the same targets" if n else ""
+    if not n:
+        return ""
+    alpha = s.get("student_web_alpha")
+    targets = "the same targets" if alpha is None else f"the gold tier at weight {alpha} and the same soft targets"
+    return f", then {n} epoch{'s' if n > 1 else ''} on the web sentences alone towards {targets}"
 
 
 def render(meta: dict[str, Any]) -> str:
