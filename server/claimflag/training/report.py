@@ -100,7 +100,8 @@ def _web_stage(s: dict[str, Any]) -> str:
     if not n:
         return ""
     alpha = s.get("student_web_alpha")
-    targets = "the same targets" if alpha is None else f"the gold tier at weight {alpha} and the same soft targets"
+    targets = ("the same targets" if alpha is None else "the gold tier alone" if alpha >= 1
+               else f"the gold tier at weight {alpha} and the same soft targets")
     return f", then {n} epoch{'s' if n > 1 else ''} on the web sentences alone towards {targets}"
 
 
