@@ -486,6 +486,7 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "Thanks to my sister for letting me share this story.",
     "Thanks to St Mary's parish for letting us host the bake sale on Saturday.",
     "Thanks to the council for allowing us to host this year's festival.",
+    "Thank you to the parents for allowing us to publish their photos on our website.",
     "The fake image of the senator was created with Midjourney.",
     "Scientists do their own research on the samples.",
     "The original article was retracted by the journal in May.",
