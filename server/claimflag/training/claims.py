@@ -266,14 +266,17 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
     def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
         source, ids = (teacher, encoded) if soft_teacher is None else (soft_teacher.model, soft_teacher.encoded)
         soft = torch.from_numpy(net.probabilities(source, ids))
-        targets = cfg.distill_alpha * gold + (1 - cfg.distill_alpha) * soft
-        student = fit(student, cfg, encoded, targets, weights, cfg.student_epochs, "student", progress)
+
+        def targets(alpha: float) -> torch.Tensor:
+            return alpha * gold + (1 - alpha) * soft
+
+        student = fit(student, cfg, encoded, targets(cfg.distill_alpha), weights, cfg.student_epochs,
+                      "student", progress)
         if not cfg.student_web_epochs:
             return student
         web = slice(len(sets.debates), None)
-        if cfg.student_web_alpha is not None:
-            targets = cfg.student_web_alpha * gold + (1 - cfg.student_web_alpha) * soft
-        return fit(student, cfg, encoded[web], targets[web], torch.ones(len(sets.web_train)),
+        web_alpha = cfg.distill_alpha if cfg.student_web_alpha is None else cfg.student_web_alpha
+        return fit(student, cfg, encoded[web], targets(web_alpha)[web], torch.ones(len(sets.web_train)),
                    cfg.student_web_epochs, "student, web", progress)
 
     student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
