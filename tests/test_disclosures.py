@@ -139,12 +139,14 @@ WEB_CLAIMS_DEV = SHARED / "data" / "web-claims" / "dev.jsonl"
 @pytest.mark.skipif(not WEB_CLAIMS_DEV.exists(), reason=f"web-claims dev sentences not found at {WEB_CLAIMS_DEV}")
 def test_real_page_text_the_model_never_saw_is_rarely_flagged(nlp):
     """The web-claims dev split: whole runs of real pages, bylines, credits
-    and dates included, where disclosures are rare (measured: 3 of 779
-    flagged; with debates alone as the model's ordinary text, 5)."""
+    and dates included, where disclosures are rare (measured: 5 of 779
+    flagged, two of them AP datelines, true credits of wire copy; 3 before
+    a dateline outweighed the reporting veto; with debates alone as the
+    model's ordinary text, 5)."""
     with open(WEB_CLAIMS_DEV, encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f if line.strip()]
     flagged = [t for t in texts if run_block(nlp, t)._.disclosure_flags]
-    assert len(texts) == 779 and len(flagged) <= 4, flagged
+    assert len(texts) == 779 and len(flagged) <= 5, flagged
 
 
 def test_every_note_fits_and_is_one_sentence(nlp):
@@ -406,6 +408,17 @@ def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
 
 
+# Trade conventions added on 2026-12-07 (the dev split's misses were in
+# view), written here: a wire dateline with its hyphen against the next word.
+@pytest.mark.parametrize("type_, text", [
+    ("syndication", "NEW YORK (Reuters) -Shares of Orbit Labs fell 4% on Tuesday."),
+    ("syndication", "DUNMORE, Ohio (AP) — A tornado flattened two barns, the sheriff said."),
+    ("syndication", "(Reuters) – The harbour authority closed the port on Monday."),
+])
+def test_trade_conventions(rules_nlp, type_, text):
+    assert flag_types(rules_nlp, text) == [type_]
+
+
 # Page furniture, written here: the model trained with debates alone as its
 # ordinary text flagged every one of these (as press releases or AI notes).
 @pytest.mark.parametrize("text", [
@@ -507,6 +520,8 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "I first ran this on a Raspberry Pi, and it was slow.",
     "The company announced the results on GlobeNewswire late on Tuesday.",
     "The chipmaker posted its guidance on Accesswire before the market opened.",
+    "Children with cerebral palsy (CP) – a group of movement disorders – often need physiotherapy.",
+    "Students who pass Advanced Placement (AP) -level exams skip first-year maths.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
