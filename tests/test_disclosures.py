@@ -411,7 +411,8 @@ def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
 # Trade conventions added on 2026-12-07 (the dev split's misses were in
 # view), written here: a wire dateline with its hyphen against the next word,
 # a wire agency's byline, a release's notes heading, the securities formula,
-# a fashion blog's "c/o" credit.
+# a fashion blog's "c/o" credit, "this is a repost of an article", a
+# regulatory news service's header, a line handing over to a chatbot.
 @pytest.mark.parametrize("type_, text", [
     ("syndication", "NEW YORK (Reuters) -Shares of Orbit Labs fell 4% on Tuesday."),
     ("syndication", "DUNMORE, Ohio (AP) — A tornado flattened two barns, the sheriff said."),
@@ -426,6 +427,9 @@ def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     ("sponsored", "Jacket: c/o Harbour Knits"),
     ("sponsored", "Boots (c/o Northline) and a thrifted scarf"),
     ("sponsored", "Top: Marlowe Studio (c/o)"),
+    ("syndication", "This is a repost of an essay Lena Ortiz wrote in 2011, since taken offline."),
+    ("press_release", "The following announcement was issued today to a Regulatory Information Service."),
+    ("ai_generated", "The AI wrote:"),
 ])
 def test_trade_conventions(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
@@ -546,6 +550,13 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "The bid is not an offer to buy the whole company, the board stressed on Monday.",
     "Analysts did not issue a recommendation to buy or hold the shares before the merger.",
     "The pawnshop will not make an offer to buy or hold jewellery without photo ID.",
+    "This is a repost of a scam that has been going round since 2021, so please don't share it.",
+    "Shares fell 8% after the following statement was issued through a regulatory news service.",
+    "Claude answered:",
+    "It is a reprint of a 1970s lamp design, made in Italy.",
+    "This was a repost from a fan account, not the band's own page.",
+    "The company issued a statement to the regulatory news service on Monday.",
+    "The chatbot replied that it could not help.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
