@@ -381,6 +381,31 @@ def test_paraphrases_the_old_rules_missed(nlp, type_, text):
     assert flag_types(nlp, text) == [type_]
 
 
+# Trade conventions added on 2026-12-07 (the dev split's misses were in
+# view), written here: a wire dateline with its hyphen against the next word,
+# a wire agency's byline, a release's notes heading, the securities formula,
+# a fashion blog's "c/o" credit, "this is a repost of an article", a
+# regulatory news service's header, a line handing over to a chatbot.
+TRADE_CONVENTIONS = [
+    ("syndication", "NEW YORK (Reuters) -Shares of Orbit Labs fell 4% on Tuesday."),
+    ("syndication", "DUNMORE, Ohio (AP) — A tornado flattened two barns, the sheriff said."),
+    ("syndication", "(Reuters) – The harbour authority closed the port on Monday."),
+    ("syndication", "By Ana Ruiz and Tom Fell, Reuters"),
+    ("syndication", "Story by MARA QUIST | The Associated Press"),
+    ("syndication", "By Ines Varga, Bloomberg News"),
+    ("press_release", "Notes to editors:"),
+    ("press_release", "NOTE TO EDITORS"),
+    ("advice_disclaimer", "A mention of any share on this blog is not a recommendation to buy, sell or hold it."),
+    ("advice_disclaimer", "Nothing in this newsletter is an offer to buy or sell securities."),
+    ("sponsored", "Jacket: c/o Harbour Knits"),
+    ("sponsored", "Boots (c/o Northline) and a thrifted scarf"),
+    ("sponsored", "Top: Marlowe Studio (c/o)"),
+    ("syndication", "This is a repost of an essay Lena Ortiz wrote in 2011, since taken offline."),
+    ("press_release", "The following announcement was issued today to a Regulatory Information Service."),
+    ("ai_generated", "The AI wrote:"),
+]
+
+
 # Standard formulas the rules learnt from the train split's misses, written here.
 @pytest.mark.parametrize("type_, text", [
     ("political_ad", "Paid for by the Friends of Ana Ruiz"),
@@ -403,35 +428,8 @@ def test_paraphrases_the_old_rules_missed(nlp, type_, text):
     ("advice_disclaimer", "Please don't rely on this site for decisions about your savings."),
     ("sponsored", "We thank Skyline Air for their sponsorship of this series."),
     ("affiliate", "We may or may not be paid a commission when you buy through links on this page."),
-])
+] + TRADE_CONVENTIONS)
 def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
-    assert flag_types(rules_nlp, text) == [type_]
-
-
-# Trade conventions added on 2026-12-07 (the dev split's misses were in
-# view), written here: a wire dateline with its hyphen against the next word,
-# a wire agency's byline, a release's notes heading, the securities formula,
-# a fashion blog's "c/o" credit, "this is a repost of an article", a
-# regulatory news service's header, a line handing over to a chatbot.
-@pytest.mark.parametrize("type_, text", [
-    ("syndication", "NEW YORK (Reuters) -Shares of Orbit Labs fell 4% on Tuesday."),
-    ("syndication", "DUNMORE, Ohio (AP) — A tornado flattened two barns, the sheriff said."),
-    ("syndication", "(Reuters) – The harbour authority closed the port on Monday."),
-    ("syndication", "By Ana Ruiz and Tom Fell, Reuters"),
-    ("syndication", "Story by MARA QUIST | The Associated Press"),
-    ("syndication", "By Ines Varga, Bloomberg News"),
-    ("press_release", "Notes to editors:"),
-    ("press_release", "NOTE TO EDITORS"),
-    ("advice_disclaimer", "A mention of any share on this blog is not a recommendation to buy, sell or hold it."),
-    ("advice_disclaimer", "Nothing in this newsletter is an offer to buy or sell securities."),
-    ("sponsored", "Jacket: c/o Harbour Knits"),
-    ("sponsored", "Boots (c/o Northline) and a thrifted scarf"),
-    ("sponsored", "Top: Marlowe Studio (c/o)"),
-    ("syndication", "This is a repost of an essay Lena Ortiz wrote in 2011, since taken offline."),
-    ("press_release", "The following announcement was issued today to a Regulatory Information Service."),
-    ("ai_generated", "The AI wrote:"),
-])
-def test_trade_conventions(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
 
 
