@@ -91,8 +91,8 @@ class Settings:
     # Rows of web-claims/train.jsonl (1-based; the file has no blank lines,
     # so these are its line numbers) read by hand as disclosures that the
     # rules miss: left out of the page sentences taught as "none". 2047 is
-    # a Reuters dateline run together with the page's date, so no place in
-    # capitals opens it (the rule asks for one).
+    # a Reuters dateline run together with the page's date, so neither a
+    # capitalised place nor the bracket opens it (the rule asks for one).
     page_disclosures: tuple[int, ...] = (310, 1003, 1217, 1218, 1431, 1505, 2047)
     class_weight: str = "balanced"
     weight_decimals: int = 4
