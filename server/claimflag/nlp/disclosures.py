@@ -30,7 +30,8 @@ frames, label prefixes, context groups and *vetoes*: a veto in a sentence
 drops the cues of the types (or the cue ids) it names ("the company said in
 a press release", "co-sponsored the bill"), unless a context group or a cue
 named in its ``unless`` occurs too (a newswire's tag outweighs
-"announced"). A cue inside a double-quoted stretch that the sentence's own
+"announced"); ``unless_for`` lifts it for one type alone (a wire
+dateline outweighs "said" for republishing, and only for it). A cue inside a double-quoted stretch that the sentence's own
 words lead into ("bloggers add the line “views are my own”") never counts:
 that is talk about a disclosure, not one of this page.
 
@@ -454,7 +455,8 @@ class DisclosureFinder:
         present = info.groups | {hit.entry["id"] for hit in info.hits}
         for entry in info.vetoes:
             if present.isdisjoint(entry.get("unless", ())):
-                info.vetoed.update(entry.get("cues") or entry.get("types", TYPES))
+                lifted = {t for t, ids in entry.get("unless_for", {}).items() if not present.isdisjoint(ids)}
+                info.vetoed.update(set(entry.get("cues") or entry.get("types", TYPES)) - lifted)
         return info
 
     @staticmethod
