@@ -285,6 +285,21 @@ def test_initialize_with_own_patterns_on_a_blank_pipeline():
     assert run_block(nlp, "As an Amazon Associate I earn from qualifying purchases.")._.disclosure_flags
 
 
+def test_a_fragment_is_written_once_and_used_by_name():
+    nlp = spacy.blank("en")
+    finder = nlp.add_pipe("claimflag_disclosures")
+    fragment = {"id": "f.tool", "role": "fragment", "name": "tool", "token": "re:^(quillbot|inkwell)$"}
+    cue = {"id": "t.ai", "type": "ai_generated", "note": "ai_made", "score": 0.9, "when": ["any"],
+           "patterns": ["drafted with the? &tool", "&tool? assisted"]}
+    finder.initialize(patterns={"cues": [cue], "context": [fragment]})
+    assert flag_types(nlp, "Drafted with Inkwell and edited by me.") == ["ai_generated"]
+    assert flag_types(nlp, "Drafted with a pencil.") == []
+    assert flag_types(nlp, "Assisted by the team.") == ["ai_generated"]     # the optional fragment
+    with pytest.raises(ValueError, match="no fragment named 'tools'"):
+        finder.initialize(patterns={"cues": [{**cue, "patterns": ["with &tools"]}], "context": [fragment]})
+    nlp.initialize()
+
+
 # -- behaviour on sentences written here (none is copied from shared data) ----
 
 def flag_types(nlp, text: str, page_edge: bool = False) -> list[str]:

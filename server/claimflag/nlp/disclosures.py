@@ -227,7 +227,7 @@ def page_notes(types: Iterable[str]) -> list[str]:
     return [PAGE_NOTES[t] for t in TYPES if t in found]
 
 
-def _compile_pattern(text: str) -> list[dict]:
+def _compile_pattern(text: str, fragments: dict[str, str] | None = None) -> list[dict]:
     """Turns the token notation of the data files into a Matcher pattern.
 
     Tokens are separated by spaces. ``a|b`` matches either word (lower case);
@@ -238,10 +238,18 @@ def _compile_pattern(text: str) -> list[dict]:
     ``@num``, ``@punct``, ``@url`` and ``@any`` match by token flag, and
     ``@sep`` a label separator (":", "|", "-", "/"). A word written with a
     straight apostrophe ("n't") also matches it typeset curly ("n’t"), as
-    most published pages have it.
+    most published pages have it. ``&name`` is the token the context file's
+    fragment of that name spells (``{"role": "fragment", "name": ...,
+    "token": ...}``), so a list many cues share, such as the names of AI
+    tools, is written once; ``&name?`` makes it optional.
     """
     tokens = []
     for part in text.split():
+        if part.startswith("&") and len(part) > 1:
+            name, optional = (part[1:-1], "?") if part.endswith("?") else (part[1:], "")
+            if name not in (fragments or {}):
+                raise ValueError(f"{text!r}: no fragment named {name!r} in the context file")
+            part = fragments[name] + optional
         wild = _WILDCARD.match(part)
         if wild:
             tokens.append({"OP": wild.group(2)} if wild.group(1) == "_" else
@@ -324,6 +332,8 @@ class DisclosureFinder:
     def set_patterns(self, patterns: dict[str, list[dict]]) -> None:
         self.patterns = {part: list(patterns.get(part, [])) for part in _FILES}
         self.model = DisclosureModel(self.patterns["model"])
+        fragments = {entry["name"]: entry["token"] for entry in self.patterns["context"]
+                     if entry.get("role") == "fragment"}
         # Label lines by their words in lower case: "never" or "edge".
         self._label_lines = {_label_key(phrase): entry["where"]
                              for entry in self.patterns["context"] if entry.get("role") == "label_line"
@@ -337,11 +347,11 @@ class DisclosureFinder:
                               ("context", self.patterns["context"])):
             for entry in entries:
                 entry = {**entry, "role": entry.get("role", role)}
-                if entry["role"] == "label_line":
+                if entry["role"] in ("label_line", "fragment"):
                     continue
                 key = f"{self.name}:{len(self._entries)}"
                 self._entries.append(entry)
-                token_patterns = [p if isinstance(p, list) else _compile_pattern(p)
+                token_patterns = [p if isinstance(p, list) else _compile_pattern(p, fragments)
                                   for p in entry.get("patterns", [])]
                 phrase_docs = [self.nlp.make_doc(p) for p in entry.get("phrases", [])]
                 if token_patterns:
