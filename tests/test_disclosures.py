@@ -720,6 +720,8 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "Returns are collected at no extra cost to you when you order online.",
     "“I approve this message” is a line every candidate has to record.",
     "The phrase 'and I approve this message' closes every attack ad.",
+    "Leaflet paid for by the church was handed out at the school gates.",
+    "Promoted by the club after one season, she now plays at 14 Park Lane Stadium.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
