@@ -722,6 +722,7 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "The phrase 'and I approve this message' closes every attack ad.",
     "Leaflet paid for by the church was handed out at the school gates.",
     "Promoted by the club after one season, she now plays at 14 Park Lane Stadium.",
+    "Ana Ruiz wrote in a personal capacity but works for Orbit Labs.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
