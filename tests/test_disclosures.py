@@ -297,6 +297,8 @@ def test_a_fragment_is_written_once_and_used_by_name():
     assert flag_types(nlp, "Assisted by the team.") == ["ai_generated"]     # the optional fragment
     with pytest.raises(ValueError, match="no fragment named 'tools'"):
         finder.initialize(patterns={"cues": [{**cue, "patterns": ["with &tools"]}], "context": [fragment]})
+    with pytest.raises(ValueError, match="must be one token"):
+        finder.initialize(patterns={"cues": [cue], "context": [{**fragment, "token": "quill bot"}]})
     nlp.initialize()
 
 
@@ -451,7 +453,7 @@ OWN_WORDS_FORMS = [
     ("affiliate", "Buying through these links costs you nothing extra."),
     ("affiliate", "If you buy through our links, we may get paid."),
     ("political_ad", "I'm Ana Ruiz, and I approve this message."),
-    ("political_ad", "Mailer paid for by Friends of Ana Ruiz."),
+    ("political_ad", "Mailer paid for by Ruiz for Mayor"),
     ("political_ad", "Promoted by T. Ngata, 14 Quay Street, Napier, for the Harbour Party."),
     ("political_ad", "Autorisé par l'agent officiel de Marie Tremblay."),
     ("political_ad", "Authorised and printed by J. Smith for the Coastal Greens, Hobart."),
@@ -463,7 +465,7 @@ OWN_WORDS_FORMS = [
     ("opinion_disclaimer", "I work at Norland Bank, but nothing here reflects my employer's views."),
     ("opinion_disclaimer", "Nothing in this post reflects the position of Norland Bank, where I work."),
     ("opinion_disclaimer", "Nothing on this blog should be taken as the official position of Harbour University."),
-    ("opinion_disclaimer", "Views in this section are not necessarily shared by the Gazette."),
+    ("opinion_disclaimer", "Views in this section are not necessarily shared by the newspaper."),
     ("opinion_disclaimer", "I write in my own name, not my ministry's."),
     ("opinion_disclaimer", "The opinions on this channel are solely those of the creator."),
     ("advice_disclaimer", "The value of your investments can go down as well as up."),
@@ -485,7 +487,6 @@ OWN_WORDS_FORMS = [
     ("syndication", "Co-published with the Hill Courier."),
     ("syndication", "This story was co-published with the Harbour Gazette."),
     ("syndication", "Republished under a syndication agreement with the Hill Courier."),
-    ("syndication", "The following is an excerpt from Lena Ortiz's new book."),
     ("press_release", "Orbit Labs (NASDAQ: ORBL) today announced a new sensor."),
     ("press_release", "Orbit Labs, a leading maker of sensors, today announced a new plant."),
     ("press_release", "Orbit Labs is pleased to announce the appointment of Ines Varga as finance chief."),
@@ -500,7 +501,6 @@ OWN_WORDS_FORMS = [
     ("press_release", "Issued by the Ministry of Transport, Wellington."),
     ("press_release", "Forward-looking statements in this announcement are subject to risks."),
     ("press_release", "OSLO, May 14, 2025 /Harbourwire/ -- Orbit Labs today opened a plant."),
-    ("press_release", "High-resolution images are available for media use at the link below."),
     ("press_release", "- ENDS -"),
     ("ai_generated", "The thumbnail for this video was made with Midjourney."),
     ("ai_generated", "Parts of this README were written with GitHub Copilot."),
@@ -511,6 +511,11 @@ OWN_WORDS_FORMS = [
     ("sponsored", "Kettle & Co sent me this kettle free of charge."),
     ("political_ad", "Paid ad by the Greens"),
     ("political_ad", "Top funders: Harbour Builders and the Teachers Committee"),
+    ("ai_generated", "No image in this post was made by a person; every one was generated with Midjourney."),
+    ("press_release", "-ENDS-"),
+    ("opinion_disclaimer", "Nothing here is endorsed by my employer, where I work as a nurse."),
+    ("ai_generated", "Thumbnail made with Midjourney."),
+    ("affiliate", "Commissions earned through the links in our newsletter keep it free."),
 ]
 
 
@@ -723,6 +728,30 @@ def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     "Leaflet paid for by the church was handed out at the school gates.",
     "Promoted by the club after one season, she now plays at 14 Park Lane Stadium.",
     "Ana Ruiz wrote in a personal capacity but works for Orbit Labs.",
+    "It was widely seen as a sell signal for the dollar.",
+    "Her views on Brexit are not necessarily shared by the rest of the cabinet.",
+    "Nvidia, the leading maker of AI chips, today announced a $50bn buyback.",
+    "Summaries produced by AI were rated lower by readers in the study.",
+    "Investments in emerging markets are subject to market risks and currency swings.",
+    "The report was co-published by the WHO and UNICEF on Tuesday.",
+    "The video was taken from the news feed of a local TV station.",
+    "Work on the project is funded by the Department for Transport.",
+    "Major funding from oil companies flowed to the Republican party in the 1990s.",
+    "Ad paid for by Nike ran during the Super Bowl.",
+    "Reporters seeking comment from the minister were asked to leave the building.",
+    "Embargoed until Monday, the report will show unemployment rising.",
+    "This clip uses digitally altered footage, fact-checkers found.",
+    "Thoughts my readers sent in after last week's column are below.",
+    "The gallery pays me a commission on sales made through its online shop.",
+    "I work at Barclays and I am not allowed to trade on behalf of clients.",
+    "A loaner car was provided by the dealer while the recall work was done.",
+    "I stayed in Rome for a week as a guest of an old university friend.",
+    "The course is for educational use only.",
+    "Retweets are endorsements, the judge ruled in the defamation case.",
+    "The photos, available for media use from the police website, show the suspect.",
+    "The following is an excerpt from Tuesday's hearing.",
+    "The announcement includes forward-looking statements about revenue that regulators later called misleading.",
+    "Contoso (NYSE: CTSO) announced today that it would cut 2,000 jobs.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []

@@ -334,6 +334,9 @@ class DisclosureFinder:
         self.model = DisclosureModel(self.patterns["model"])
         fragments = {entry["name"]: entry["token"] for entry in self.patterns["context"]
                      if entry.get("role") == "fragment"}
+        for name, token in fragments.items():
+            if len(token.split()) != 1 or token.endswith("?"):
+                raise ValueError(f"fragment {name!r} must be one token, not optional: {token!r}")
         # Label lines by their words in lower case: "never" or "edge".
         self._label_lines = {_label_key(phrase): entry["where"]
                              for entry in self.patterns["context"] if entry.get("role") == "label_line"
