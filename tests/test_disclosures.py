@@ -302,6 +302,22 @@ def test_a_fragment_is_written_once_and_used_by_name():
     nlp.initialize()
 
 
+def test_a_group_chooses_between_runs_of_words():
+    nlp = spacy.blank("en")
+    finder = nlp.add_pipe("claimflag_disclosures")
+    cue = {"id": "t.repost", "type": "syndication", "note": "republished", "score": 0.9, "when": ["any"],
+           "patterns": ["{ this is a | what follows is a | } reprint of { an older | my } column"]}
+    finder.initialize(patterns={"cues": [cue], "context": []})
+    assert flag_types(nlp, "What follows is a reprint of an older column.") == ["syndication"]
+    assert flag_types(nlp, "This is a reprint of my column.") == ["syndication"]
+    assert flag_types(nlp, "Reprint of my column, lightly edited.") == ["syndication"]  # the empty choice
+    assert flag_types(nlp, "What follows is a reprint of a column.") == []
+    for broken in ("{ this is a reprint", "this is } a reprint", "this | that reprint", "{ a { b } }", "{ }"):
+        with pytest.raises(ValueError):
+            finder.initialize(patterns={"cues": [{**cue, "patterns": [broken]}], "context": []})
+    nlp.initialize()
+
+
 # -- behaviour on sentences written here (none is copied from shared data) ----
 
 def flag_types(nlp, text: str, page_edge: bool = False) -> list[str]:

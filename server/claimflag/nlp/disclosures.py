@@ -35,8 +35,10 @@ dateline outweighs "said" for republishing, and only for it). A cue inside a dou
 words lead into ("bloggers add the line “views are my own”") never counts:
 that is talk about a disclosure, not one of this page.
 
-Patterns are written in a small token notation, one pattern per string
-(``_compile_pattern``); a plain spaCy Matcher token list works as well.
+Patterns are written in a small token notation (``_compile_pattern``),
+one string per pattern or, with a group ``{ a b | c }``, per choice of
+wording (``_expand_groups``); a plain spaCy Matcher token list works as
+well.
 
 *Label lines* come first: a block of at most ``label_line_max_words`` words
 that is one of the ``label_line`` phrases of the context file is an ad-slot
@@ -241,7 +243,8 @@ def _compile_pattern(text: str, fragments: dict[str, str] | None = None) -> list
     most published pages have it. ``&name`` is the token the context file's
     fragment of that name spells (``{"role": "fragment", "name": ...,
     "token": ...}``), so a list many cues share, such as the names of AI
-    tools, is written once; ``&name?`` makes it optional.
+    tools, is written once; ``&name?`` makes it optional. Groups of whole
+    token runs are ``_expand_groups``'s, done before this.
     """
     tokens = []
     for part in text.split():
@@ -275,6 +278,40 @@ def _compile_pattern(text: str, fragments: dict[str, str] | None = None) -> list
             spec = {**spec, "OP": op}
         tokens.append(spec)
     return tokens
+
+
+def _compile_patterns(text: str, fragments: dict[str, str] | None = None) -> list[list[dict]]:
+    """The Matcher patterns one string of the notation stands for."""
+    return [_compile_pattern(choice, fragments) for choice in _expand_groups(text)]
+
+
+def _expand_groups(text: str) -> list[str]:
+    """Expands ``{ this is a | below is a }``, a choice between runs of
+    tokens (an empty run allowed: ``{ the | }``), into one string per
+    choice, so a cue whose wording varies in more than one token is still
+    written once. ``{``, ``|`` and ``}`` stand as tokens of their own;
+    groups do not nest, and several groups give every combination."""
+    parts = text.split()
+    if "{" not in parts:
+        if "}" in parts or "|" in parts:
+            raise ValueError(f"{text!r}: '}}' or '|' outside a group")
+        if not parts:
+            raise ValueError("a pattern choice with no tokens")
+        return [text]
+    start = parts.index("{")
+    end = parts.index("}", start) if "}" in parts[start:] else -1
+    if end < 0 or "{" in parts[start + 1:end] or "}" in parts[:start] or "|" in parts[:start]:
+        raise ValueError(f"{text!r}: groups must close and not nest")
+    choices, run = [], []
+    for part in parts[start + 1:end] + ["|"]:
+        if part == "|":
+            choices.append(run)
+            run = []
+        else:
+            run.append(part)
+    head, tail = parts[:start], parts[end + 1:]
+    return [expanded for choice in choices
+            for expanded in _expand_groups(" ".join(head + choice + tail))]
 
 
 def _with_curly_apostrophes(words: list[str]) -> list[str]:
@@ -354,8 +391,9 @@ class DisclosureFinder:
                     continue
                 key = f"{self.name}:{len(self._entries)}"
                 self._entries.append(entry)
-                token_patterns = [p if isinstance(p, list) else _compile_pattern(p, fragments)
-                                  for p in entry.get("patterns", [])]
+                token_patterns = [compiled for p in entry.get("patterns", [])
+                                  for compiled in ([p] if isinstance(p, list) else
+                                                   _compile_patterns(p, fragments))]
                 phrase_docs = [self.nlp.make_doc(p) for p in entry.get("phrases", [])]
                 if token_patterns:
                     self.matcher.add(key, token_patterns)
