@@ -535,6 +535,20 @@ OWN_WORDS_FORMS = [
 ]
 
 
+# Wordings that cues were written for but could not match, because of how
+# spaCy splits words ("I've", "reader's") or a choice of phrases written with
+# "|" alone ("courtesy|on loan" read as [courtesy|on] [loan]).
+NOTATION_SLIPS = [
+    ("sponsored", "I've been paid by Orchard Lane to write this review."),
+    ("sponsored", "The review unit was courtesy of Brightline Audio."),
+    ("affiliate", "Shopping through the links in this post costs you nothing."),
+    ("affiliate", "An asterisk marks a commission link."),
+    ("sponsored", "Thanks to Larkspur Books for the advance reader's copy."),
+    ("sponsored", "Some reviews here are requested by a publisher."),
+    ("opinion_disclaimer", "Nothing here is my employer's view; I'm employed by Fenwick Bank."),
+    ("ai_generated", "Editor's disclaimer: Image by Midjourney."),
+]
+
 # Standard formulas the rules learnt from the train split's misses, written here.
 @pytest.mark.parametrize("type_, text", [
     ("political_ad", "Paid for by the Friends of Ana Ruiz"),
@@ -557,7 +571,7 @@ OWN_WORDS_FORMS = [
     ("advice_disclaimer", "Please don't rely on this site for decisions about your savings."),
     ("sponsored", "We thank Skyline Air for their sponsorship of this series."),
     ("affiliate", "We may or may not be paid a commission when you buy through links on this page."),
-] + TRADE_CONVENTIONS + OWN_WORDS_FORMS)
+] + TRADE_CONVENTIONS + OWN_WORDS_FORMS + NOTATION_SLIPS)
 def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
 
