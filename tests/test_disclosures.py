@@ -110,8 +110,9 @@ def test_dev_set_is_large_and_covers_every_type():
     assert set(labels) <= {*TYPES, "none"}
 
 
-# Measured on the dev split (disclosure_model_REPORT.md); the floors sit a little under.
-DEV_FLOORS = {"precision": 0.88, "recall": 0.62, "type_accuracy": 0.90}
+# Measured on the dev split (disclosure_model_REPORT.md: 0.939 / 0.849 / 0.984);
+# the floors sit a little under: a false flag or three disclosures more.
+DEV_FLOORS = {"precision": 0.92, "recall": 0.82, "type_accuracy": 0.95}
 
 
 @pytest.mark.skipif(not WEB.exists(), reason=f"shared disclosure sentences not found at {WEB}")
@@ -129,7 +130,7 @@ def test_the_model_adds_recall_to_the_rules_on_the_real_dev_split(nlp, rules_nlp
     rows = dev_split(SHARED / "data")
     shipped, rules = evaluate(nlp, rows), evaluate(rules_nlp, rows)
     line = report("rules alone", rules)
-    assert shipped["tp"] >= rules["tp"] + 2, line
+    assert shipped["tp"] >= rules["tp"] + 3, line
     assert shipped["precision"] >= rules["precision"], line
 
 
@@ -139,10 +140,11 @@ WEB_CLAIMS_DEV = SHARED / "data" / "web-claims" / "dev.jsonl"
 @pytest.mark.skipif(not WEB_CLAIMS_DEV.exists(), reason=f"web-claims dev sentences not found at {WEB_CLAIMS_DEV}")
 def test_real_page_text_the_model_never_saw_is_rarely_flagged(nlp):
     """The web-claims dev split: whole runs of real pages, bylines, credits
-    and dates included, where disclosures are rare (measured: 5 of 779
-    flagged, two of them AP datelines, true credits of wire copy; 3 before
-    a dateline outweighed the reporting veto; with debates alone as the
-    model's ordinary text, 5)."""
+    and dates included, where disclosures are rare (measured: 4 of 779
+    flagged, two of them AP datelines, true credits of wire copy; 5 before
+    our own sentences joined the model's training, 3 before a dateline
+    outweighed the reporting veto; with debates alone as the model's
+    ordinary text, 5)."""
     with open(WEB_CLAIMS_DEV, encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for line in f if line.strip()]
     flagged = [t for t in texts if run_block(nlp, t)._.disclosure_flags]

@@ -5,7 +5,9 @@ The rules (``disclosures.py``) are precise but know only the wordings they
 were written for. This model reads the words of a sentence the rules did not
 flag and says whether it discloses something about its own page, site or
 author, and of which type. It is trained by ``claimflag train disclosures``
-(``claimflag.training.disclosures``) on real page sentences; its weights are
+(``claimflag.training.disclosures``) on real page sentences and on
+sentences we wrote to show it how many ways the same notice is worded
+(measured on real ones only); its weights are
 ``data/disclosure_model.jsonl``, the report of how it was chosen
 ``data/disclosure_model_REPORT.md``.
 
