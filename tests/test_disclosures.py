@@ -552,7 +552,7 @@ NOTATION_SLIPS = [
 ]
 
 # Standard formulas the rules learnt from the train split's misses, written here.
-@pytest.mark.parametrize("type_, text", [
+STANDARD_FORMULAS = [
     ("political_ad", "Paid for by the Friends of Ana Ruiz"),
     ("syndication", "Originally published in the Harbour Gazette on 3 May 2024 and updated since."),
     ("advice_disclaimer", "Sending me a message will not make you a client, and no attorney-client "
@@ -573,7 +573,15 @@ NOTATION_SLIPS = [
     ("advice_disclaimer", "Please don't rely on this site for decisions about your savings."),
     ("sponsored", "We thank Skyline Air for their sponsorship of this series."),
     ("affiliate", "We may or may not be paid a commission when you buy through links on this page."),
-] + TRADE_CONVENTIONS + OWN_WORDS_FORMS + NOTATION_SLIPS)
+    ("sponsored", "Sponsored: Harbour Bank's guide to first homes"),
+    ("sponsored", "This video includes paid promotion."),
+    ("advice_disclaimer", "Have this plan reviewed by your doctor before you start."),
+    ("press_release", "FOR IMMEDIATE RELEASE: Larkspur Trust opens a new clinic"),
+    ("ai_generated", "This summary was not written by a human."),
+]
+
+
+@pytest.mark.parametrize("type_, text", STANDARD_FORMULAS + TRADE_CONVENTIONS + OWN_WORDS_FORMS + NOTATION_SLIPS)
 def test_a_line_of_its_own_and_standard_formulas(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
 
@@ -614,7 +622,7 @@ def test_a_newswire_tag_or_wire_dateline_is_beyond_the_models_veto(rules_nlp, ty
 # without "advice", imprints in other countries' legal forms, syndication
 # and AI notes in the writer's words, sponsorship told as a story, opinion
 # disclaimers that name the employer.
-@pytest.mark.parametrize("type_, text", [
+WITHOUT_KEYWORDS = [
     ("advice_disclaimer", "Readers should do their own due diligence before acting on anything written here."),
     ("political_ad", "Authorized by the official agent for Maria Lopez."),
     ("syndication", "I first wrote this for my newsletter in March."),
@@ -642,9 +650,26 @@ def test_a_newswire_tag_or_wire_dateline_is_beyond_the_models_veto(rules_nlp, ty
     ("opinion_disclaimer", "I don't speak for Norland Bank, and they don't speak for me."),
     ("opinion_disclaimer", "The opinions in this column belong to the writer, not to this newspaper."),
     ("opinion_disclaimer", "The author is a fellow at the Hill Institute; she writes in her own name."),
-])
+]
+
+
+@pytest.mark.parametrize("type_, text", WITHOUT_KEYWORDS)
 def test_wordings_without_the_usual_keywords(rules_nlp, type_, text):
     assert flag_types(rules_nlp, text) == [type_]
+
+
+def test_every_cue_matches_a_disclosure_written_here(rules_nlp):
+    """A cue that no disclosure of ours matches is untested, or dead: a
+    pattern that cannot match the wording it was written for (a choice of
+    phrases written with "|" alone, a word spaCy splits)."""
+    finder = rules_nlp.get_pipe("claimflag_disclosures")
+    texts = [text for _, text in PARAPHRASES + TRADE_CONVENTIONS + OWN_WORDS_FORMS + NOTATION_SLIPS
+             + STANDARD_FORMULAS + WITHOUT_KEYWORDS]
+    texts += [row["text"] for name in ("disclosure_dev.jsonl", "disclosure_holdout.jsonl")
+              for row in load_rows(name) if row["label"] != "none"]
+    matched = {hit.entry["id"] for doc in rules_nlp.pipe(texts) for sent in doc.sents
+               for hit in finder._matches(sent).hits}
+    assert [e["id"] for e in finder.patterns["cues"] if e["id"] not in matched] == []
 
 
 # The same words in sentences that disclose nothing, written here.
