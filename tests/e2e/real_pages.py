@@ -187,17 +187,22 @@ def recording_proxy(service_url: str):
                                          time.monotonic()))
             conn = http.client.HTTPConnection(target.hostname, target.port, timeout=120)
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
-            conn.request(self.command, self.path, body=body, headers=headers)
-            res = conn.getresponse()
-            payload = res.read()
-            self.send_response(res.status)
-            for k, v in res.getheaders():
-                if k.lower() not in ("connection", "transfer-encoding", "content-length"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            conn.close()
+            try:
+                conn.request(self.command, self.path, body=body, headers=headers)
+                res = conn.getresponse()
+                payload = res.read()
+                self.send_response(res.status)
+                for k, v in res.getheaders():
+                    if k.lower() not in ("connection", "transfer-encoding", "content-length"):
+                        self.send_header(k, v)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                # The browser left the page before the answer came back.
+                self.close_connection = True
+            finally:
+                conn.close()     # else the service's socket is left open (a ResourceWarning, an error here)
 
         do_GET = do_POST = do_PUT = do_DELETE = do_OPTIONS = _forward
 
