@@ -5,19 +5,15 @@ which stays the only measure."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from pathlib import Path
 
+from claimflag.nlp.data_files import read_jsonl
 from claimflag.nlp.disclosures import TYPES
 from conftest import SHARED
 
 OWN_WORDS = Path(__file__).resolve().parents[1] / "server" / "claimflag" / "training" / "disclosure_own_words.jsonl"
-
-
-def rows() -> list[dict]:
-    return [json.loads(line) for line in OWN_WORDS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def words(text: str) -> str:
@@ -25,7 +21,7 @@ def words(text: str) -> str:
 
 
 def test_rows_are_well_formed_and_cover_every_type():
-    data = rows()
+    data = read_jsonl(OWN_WORDS)
     assert all(set(r) == {"text", "label", "where", "set"} and r["text"].strip() for r in data)
     labels = Counter(r["label"] for r in data)
     assert set(labels) == {"none", *TYPES}
@@ -37,13 +33,12 @@ def test_rows_are_well_formed_and_cover_every_type():
 
 
 def test_no_sentence_is_copied_from_the_shared_data():
-    shared = set()
-    for line in (SHARED / "data" / "disclosures" / "web" / "sentences.jsonl").read_text(encoding="utf-8").splitlines():
-        shared.add(words(json.loads(line)["text"]))
-    for split in ("train", "dev"):
-        for line in (SHARED / "data" / "web-claims" / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                shared.add(words(json.loads(line)["text"]))
+    data = SHARED / "data"
+    files = [data / "disclosures" / "web" / "sentences.jsonl", data / "web-claims" / "train.jsonl",
+             data / "web-claims" / "dev.jsonl"]
+    shared = {words(row["text"]) for path in files for row in read_jsonl(path)}
+    assert len(shared) > 3000     # the files were found
     # A trade's stock label ("For immediate release") is everyone's; a sentence is not.
-    copied = [r["text"] for r in rows() if len(words(r["text"]).split()) > 5 and words(r["text"]) in shared]
+    copied = [r["text"] for r in read_jsonl(OWN_WORDS) if len(words(r["text"]).split()) > 5
+              and words(r["text"]) in shared]
     assert copied == []
