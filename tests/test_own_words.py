@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimflag.evaluation import TIERS, read_tiers
+from claimflag.evaluation import TIERS, read_labelled, read_tiers
 from claimflag.nlp.data_files import read_jsonl
 from claimflag.nlp.disclosures import TYPES
 from conftest import SHARED
@@ -51,8 +51,11 @@ def test_claim_rows_are_whole_page_runs_of_every_tier():
     assert set(tiers) <= {*TIERS, "?"} and all(tiers[t] >= 500 for t in TIERS)
     assert {r["group"] for r in data} == {"news", "opinion", "commercial", "features"}
     assert len({r["set"] for r in data}) >= 5
-    for page in {r["page"] for r in data}:
-        blocks = [r["block"] for r in data if r["page"] == page]
+    pages = [r["page"] for r in data]
+    for page in set(pages):
+        rows = [i for i, p in enumerate(pages) if p == page]
+        assert rows == list(range(rows[0], rows[-1] + 1)), page     # one run, not scattered
+        blocks = [data[i]["block"] for i in rows]
         assert blocks == sorted(blocks), page       # in the page's order, top to bottom
     assert no_repeats(data)
 
@@ -62,9 +65,12 @@ def test_no_sentence_is_copied_from_the_shared_data(own):
     data = SHARED / "data"
     files = [data / "disclosures" / "web" / "sentences.jsonl", data / "web-claims" / "train.jsonl",
              data / "web-claims" / "dev.jsonl"]
-    shared = {words(row["text"]) for path in files for row in read_jsonl(path)}
-    shared |= {words(text) for text, _ in read_tiers(data / "claimbuster" / "crowdsourced.csv")}
-    assert len(shared) > 25000     # the files were found
+    texts = [[row["text"] for row in read_jsonl(path)] for path in files]
+    texts.append([text for text, _ in read_tiers(data / "claimbuster" / "crowdsourced.csv")])
+    texts.append([text for text, _ in read_labelled(
+        data / "checkthat" / "ct24_task1_english" / "CT24_checkworthy_english_dev-test.tsv")])
+    assert all(texts)     # every file was found and read
+    shared = {words(text) for part in texts for text in part}
     # A trade's stock label ("For immediate release") is everyone's; a sentence is not.
     copied = [r["text"] for r in read_jsonl(own) if len(words(r["text"]).split()) > 5
               and words(r["text"]) in shared]

@@ -12,8 +12,9 @@ model's ``meta.json`` and ``REPORT.md``):
 2. Distil it into the student that ships: the teacher keeping
    ``student_layers`` of its six layers, trained towards a mix of the gold
    tier (weight ``distill_alpha``) and the teacher's probabilities, then
-   on the web sentences alone and the page runs we wrote ourselves
-   (``claim_own_words.jsonl`` beside this module; ``own_words``), which
+   on the real web sentences and the page runs we wrote ourselves
+   (``claim_own_words.jsonl`` beside this module; ``own_words``; "all"
+   puts them in the teacher and the student's first stage too). They
    teach and are never measured.
 3. Export both to ONNX (output: the tier probabilities) and quantise their
    matrix products to int8 with activation scales fixed by calibration, as
@@ -70,6 +71,7 @@ CLAIMBUSTER = "crowdsourced.csv"
 WEB_TRAIN, WEB_DEV = "train.jsonl", "dev.jsonl"
 DEV_TEST = "CT24_checkworthy_english_dev-test.tsv"
 OWN_WORDS_FILE = Path(__file__).resolve().parent / "claim_own_words.jsonl"
+OWN_WORDS_MODES = ("", "web", "all")
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "models" / "claims"
 
 
@@ -82,7 +84,8 @@ class ClaimsConfig:
     max_length: int = 128  # tokens; 99% of the training sentences have < 76
     web_weight: float = 3.0  # a web sentence's weight in the loss (a debate sentence's is 1)
     # Our own page runs beside the real web sentences: "" not at all, "web"
-    # in the student's web stage only, "all" in every stage and the teacher.
+    # in the student's web stage only, "all" in every stage and the teacher
+    # (there they outweighed the real sentences and the debates; see REPORT.md).
     own_words: str = "web"
     epochs: int = 1
     batch_size: int = 32
@@ -112,6 +115,10 @@ class ClaimsConfig:
     calibration_sentences: int = 512  # int8 activation scales; training sentences drawn with ``seed``
     per_channel: bool = True  # int8 weight scales per output channel
     opset: int = 17
+
+    def __post_init__(self):
+        if self.own_words not in OWN_WORDS_MODES:
+            raise ValueError(f"own_words: one of {OWN_WORDS_MODES}, not {self.own_words!r}")
 
 
 # The settings the teacher depends on; a student recipe changes none of them.
@@ -184,12 +191,11 @@ class _Sets:
                    read_web_claims(paths[WEB_DEV]), read_labelled(paths[DEV_TEST]),
                    read_web_claims(OWN_WORDS_FILE) if own_words else [],
                    {name: {"sha256": sha256(path), "use": use} for (name, path), use in zip(paths.items(), uses)})
-        for name, tiers in ((CLAIMBUSTER, [t for _, t in sets.debates]),
-                            (WEB_TRAIN, [r["tier"] for r in sets.web_train]),
-                            (WEB_DEV, [r["tier"] for r in sets.web_dev]),
-                            (OWN_WORDS_FILE.name, [r["tier"] for r in sets.own])):
-            if name not in sets.files:
-                continue
+        tiered = [(CLAIMBUSTER, [t for _, t in sets.debates]), (WEB_TRAIN, [r["tier"] for r in sets.web_train]),
+                  (WEB_DEV, [r["tier"] for r in sets.web_dev])]
+        if own_words:
+            tiered.append((OWN_WORDS_FILE.name, [r["tier"] for r in sets.own]))
+        for name, tiers in tiered:
             sets.files[name].update(rows=len(tiers), tiers=dict(zip(TIERS, map(tiers.count, range(len(TIERS))))))
         sets.files[DEV_TEST].update(rows=len(sets.ct24), positives=sum(label for _, label in sets.ct24))
         return sets
@@ -262,16 +268,19 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
     """The teacher and the student, trained or from the cache, the
     training sentences as token ids, and the soft teacher where the recipe
     has one."""
-    web = sets.web_train + sets.own
-    texts = [t for t, _ in sets.debates] + [r["text"] for r in web]
+    web_stage = sets.web_train + sets.own   # the rows after the debates
+    texts = [t for t, _ in sets.debates] + [r["text"] for r in web_stage]
     encoded = [e.ids for e in tokenizer.encode_batch(texts)]
     gold = torch.nn.functional.one_hot(
-        torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in web]), len(TIERS)).float()
-    weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(web))
-    # The rows the teacher and the student's first stage learn from.
+        torch.tensor([t for _, t in sets.debates] + [r["tier"] for r in web_stage]), len(TIERS)).float()
+    weights = torch.tensor([1.0] * len(sets.debates) + [cfg.web_weight] * len(web_stage))
+    # The teacher and the student's first stage learn from the real sentences
+    # alone unless our own join everywhere ("all"), so their cached weights
+    # (keyed by the data they saw) stay valid for "web".
     first = slice(0, len(texts) if cfg.own_words == "all" else len(sets.debates) + len(sets.web_train))
     own_file = [sets.files[OWN_WORDS_FILE.name]["sha256"]] if cfg.own_words else []
-    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS] + (own_file if cfg.own_words == "all" else [])
+    teacher_data = own_file if cfg.own_words == "all" else []
+    teacher_settings = [getattr(cfg, f) for f in _TEACHER_SETTINGS] + teacher_data
 
     def new_teacher() -> net.MeanPoolClassifier:
         seed_everything(cfg.seed)
@@ -281,7 +290,8 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
                             lambda m: fit(m, cfg, encoded[first], gold[first], weights[first], cfg.epochs,
                                           "teacher", progress))
 
-    soft_teacher = _soft_teacher(cfg, texts, first, gold, weights, cache, progress) if cfg.soft_teacher else None
+    soft_teacher = (_soft_teacher(cfg, texts, first, teacher_data, gold, weights, cache, progress)
+                    if cfg.soft_teacher else None)
 
     def distil(student: net.MeanPoolClassifier) -> net.MeanPoolClassifier:
         source, ids = (teacher, encoded) if soft_teacher is None else (soft_teacher.model, soft_teacher.encoded)
@@ -296,11 +306,11 @@ def _train(cfg: ClaimsConfig, sets: _Sets, tokenizer: Tokenizer, cache: _Cache, 
             return student
         web_rows = slice(len(sets.debates), None)
         web_alpha = cfg.distill_alpha if cfg.student_web_alpha is None else cfg.student_web_alpha
-        return fit(student, cfg, encoded[web_rows], targets(web_alpha)[web_rows], torch.ones(len(web)),
+        return fit(student, cfg, encoded[web_rows], targets(web_alpha)[web_rows], torch.ones(len(web_stage)),
                    cfg.student_web_epochs, "student, web", progress)
 
     student = cache.trained("student", [*teacher_settings, *(getattr(cfg, f) for f in _STUDENT_SETTINGS),
-                                        *own_file],
+                                        *(own_file if cfg.own_words == "web" else [])],  # "all": in the teacher's
                             lambda: net.student_of(teacher, cfg.student_layers), distil)
     return {"teacher": teacher, "student": student}, encoded, soft_teacher
 
@@ -327,12 +337,13 @@ class _SoftTeacher:
     encoded: list[list[int]]         # the training sentences in its tokens
 
 
-def _soft_teacher(cfg: ClaimsConfig, texts: list[str], first: slice, gold: torch.Tensor, weights: torch.Tensor,
-                  cache: _Cache, progress: bool) -> _SoftTeacher:
-    """The larger model, trained as the teacher is (on the ``first``
-    rows) on another base with its own tokenizer and learning rate."""
-    own = dataclasses.replace(cfg, base_model=cfg.soft_teacher, learning_rate=cfg.soft_teacher_learning_rate)
-    base = net.base_model_dir(own.base_model)
+def _soft_teacher(cfg: ClaimsConfig, texts: list[str], first: slice, data_key: list[str], gold: torch.Tensor,
+                  weights: torch.Tensor, cache: _Cache, progress: bool) -> _SoftTeacher:
+    """The larger model, trained as the teacher is (on the ``first`` rows;
+    ``data_key`` joins its cache key as the teacher's does) on another base
+    with its own tokenizer and learning rate."""
+    soft_cfg = dataclasses.replace(cfg, base_model=cfg.soft_teacher, learning_rate=cfg.soft_teacher_learning_rate)
+    base = net.base_model_dir(soft_cfg.base_model)
     tokenizer = _tokenizer(base, cfg.max_length)
     encoded = [e.ids for e in tokenizer.encode_batch(texts)]
 
@@ -340,9 +351,9 @@ def _soft_teacher(cfg: ClaimsConfig, texts: list[str], first: slice, gold: torch
         seed_everything(cfg.seed)
         return net.new_classifier(base, cfg.dropout)
 
-    settings = [getattr(own, f) for f in _TEACHER_SETTINGS]
+    settings = [getattr(soft_cfg, f) for f in _TEACHER_SETTINGS] + data_key
     model = cache.trained("soft-teacher", settings, new,
-                          lambda m: fit(m, own, encoded[first], gold[first], weights[first], cfg.epochs,
+                          lambda m: fit(m, soft_cfg, encoded[first], gold[first], weights[first], cfg.epochs,
                                         "soft teacher", progress))
     return _SoftTeacher(model, tokenizer, encoded)
 

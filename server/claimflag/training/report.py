@@ -158,8 +158,9 @@ def render(meta: dict[str, Any]) -> str:
     lines += [
         "",
         "CT24 dev-test's Yes counts as A (check first) and its No as not A. Web sentences whose "
-        "two labelling passes disagreed (`?`) are left out; so are ours where the writer's two "
-        "passes disagreed. The held-out CT24 test set was not read by training.",
+        "two labelling passes disagreed (`?`) are left out"
+        + ("; so are ours where the writer's two passes disagreed" if s.get("own_words") else "")
+        + ". The held-out CT24 test set was not read by training.",
         "",
         "## Settings",
         "",
