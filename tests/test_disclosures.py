@@ -534,6 +534,7 @@ OWN_WORDS_FORMS = [
     ("opinion_disclaimer", "Nothing here is endorsed by my employer, where I work as a nurse."),
     ("ai_generated", "Thumbnail made with Midjourney."),
     ("affiliate", "Commissions earned through the links in our newsletter keep it free."),
+    ("opinion_disclaimer", "Whatever you read on this blog is simply my opinion."),
 ]
 
 
@@ -809,6 +810,8 @@ def test_every_cue_matches_a_disclosure_written_here(rules_nlp):
     "The following is an excerpt from Tuesday's hearing.",
     "The announcement includes forward-looking statements about revenue that regulators later called misleading.",
     "Contoso (NYSE: CTSO) announced today that it would cut 2,000 jobs.",
+    "That is just my opinion, but the figures for March back it up.",
+    "Everything in the audit is my opinion, the finance minister told the committee.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
