@@ -535,6 +535,8 @@ OWN_WORDS_FORMS = [
     ("ai_generated", "Thumbnail made with Midjourney."),
     ("affiliate", "Commissions earned through the links in our newsletter keep it free."),
     ("opinion_disclaimer", "Whatever you read on this blog is simply my opinion."),
+    ("opinion_disclaimer", "What follows is the opinion of nobody but its author."),
+    ("ai_generated", "Midjourney made the three maps from my prompts."),
 ]
 
 
@@ -812,6 +814,7 @@ def test_every_cue_matches_a_disclosure_written_here(rules_nlp):
     "Contoso (NYSE: CTSO) announced today that it would cut 2,000 jobs.",
     "That is just my opinion, but the figures for March back it up.",
     "Everything in the audit is my opinion, the finance minister told the committee.",
+    "I asked ChatGPT for a packing list and my prompt was two lines long.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
