@@ -815,6 +815,7 @@ def test_every_cue_matches_a_disclosure_written_here(rules_nlp):
     "That is just my opinion, but the figures for March back it up.",
     "Everything in the audit is my opinion, the finance minister told the committee.",
     "I asked ChatGPT for a packing list and my prompt was two lines long.",
+    "Our poll found that teachers using ChatGPT mark essays faster than those who do not.",
 ])
 def test_the_same_words_in_other_sentences_are_not_disclosures(rules_nlp, text):
     assert flag_types(rules_nlp, text) == []
