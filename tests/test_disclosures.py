@@ -380,6 +380,27 @@ def test_news_and_talk_about_disclosure_are_not_flagged(nlp, text):
     assert flag_types(nlp, text) == []
 
 
+# Denials: the page saying it is NOT sponsored, has no affiliate links, or
+# was not made with AI. Neither the rules nor the model's own flags count them.
+@pytest.mark.parametrize("text", [
+    "Nobody paid me to write this review of the Harbour Road diner.",
+    "There are no affiliate links anywhere in this post.",
+    "I don't use affiliate links on this blog, so buy wherever you like.",
+    "No AI was used to write or illustrate this newsletter.",
+    "Every word of this essay was written without ChatGPT.",
+])
+def test_denials_are_not_disclosures(nlp, text):
+    assert flag_types(nlp, text) == []
+
+
+@pytest.mark.parametrize("type_, text", [
+    ("sponsored", "We weren't paid for this post, but Alder Toys sent us the play tent to try out."),
+    ("affiliate", "This post is not sponsored, but the links to the shop are affiliate links and I earn a commission."),
+])
+def test_a_denial_of_one_kind_leaves_a_disclosure_of_another(nlp, type_, text):
+    assert flag_types(nlp, text) == [type_]
+
+
 @pytest.mark.parametrize("text", [
     "Plenty of bloggers end their posts with the line “this post contains affiliate links” and say no more.",
     "Some writers add “views are my own” to a bio, but nobody reads it.",

@@ -58,7 +58,9 @@ less than its veto (both set in training, ``training/disclosures.py``;
 none). A *firm* flag is never vetoed: its cue opens the sentence, or the
 cue is marked ``"firm": true``, a marker that a sentence merely talking
 about disclosures does not carry (a newswire's tag in a release's dateline,
-a wire agency's dateline).
+a wire agency's dateline). The model's own flag of a type is dropped where
+a rules' veto marked ``"model": true`` bars that type (a denial: "there
+are no affiliate links here" is no affiliate note, however it is worded).
 """
 
 from __future__ import annotations
@@ -332,6 +334,7 @@ class _Sentence:
     groups: set[str] = field(default_factory=set)
     vetoes: list[dict] = field(default_factory=list)
     vetoed: set[str] = field(default_factory=set)
+    barred_for_model: set[str] = field(default_factory=set)   # types the model may not add
     first_start: int = 0      # first token that is not leading punctuation
     content_start: int = 0    # ... and not a label such as "Disclosure:"
 
@@ -480,8 +483,14 @@ class DisclosureFinder:
             return None
         if flag is not None:
             return flag
+        if type_ in self.barred_for_model(sent):
+            return None
         return Flag(start, end, KIND, type_, round(p, 4), LABELS[type_],
                     Note(NOTES[type_, MODEL_NOTES[type_]]))
+
+    def barred_for_model(self, sent: Span) -> set[str]:
+        """The types the model may not flag ``sent`` as (``"model": true`` vetoes)."""
+        return self._matches(sent).barred_for_model
 
     def _matches(self, sent: Span) -> _Sentence:
         info = _Sentence(sent)
@@ -507,7 +516,10 @@ class DisclosureFinder:
         for entry in info.vetoes:
             if present.isdisjoint(entry.get("unless", ())):
                 lifted = {t for t, ids in entry.get("unless_for", {}).items() if not present.isdisjoint(ids)}
-                info.vetoed.update(set(entry.get("cues") or entry.get("types", TYPES)) - lifted)
+                barred = set(entry.get("cues") or entry.get("types", TYPES)) - lifted
+                info.vetoed.update(barred)
+                if entry.get("model"):
+                    info.barred_for_model.update(barred)
         return info
 
     @staticmethod

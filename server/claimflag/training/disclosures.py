@@ -132,9 +132,10 @@ def build_finder(model_rows: list[dict] | None, **config):
     return nlp
 
 
-def rule_judgement(nlp, text: str) -> tuple[str, bool]:
+def rule_judgement(nlp, text: str) -> tuple[str, bool, frozenset]:
     """The rules' type for ``text`` as a block of its own, not at the page
-    edge ("none"), and whether that flag is firm (beyond the model's veto)."""
+    edge ("none"), whether that flag is firm (beyond the model's veto), and
+    the types the model may not add (``DisclosureFinder.barred_for_model``)."""
     finder = nlp.get_pipe("claimflag_disclosures")
     doc = nlp.make_doc(text)
     doc._.page_edge = False
@@ -142,11 +143,13 @@ def rule_judgement(nlp, text: str) -> tuple[str, bool]:
         if name != "claimflag_disclosures":
             doc = proc(doc)
     if finder.label_line(text) is not None:
-        return "none", False
-    for _, flag, firm in finder.judged(doc, text):
+        return "none", False, frozenset()
+    barred = frozenset()
+    for sent, flag, firm in finder.judged(doc, text):
         if flag is not None:
-            return flag.type, firm
-    return "none", False
+            return flag.type, firm, frozenset()
+        barred |= finder.barred_for_model(sent)
+    return "none", False, barred
 
 
 def detect(nlp, text: str, page_edge: bool = False):
@@ -262,17 +265,20 @@ def real_text_flags(data_dir: Path, finders: dict) -> dict | None:
             **{name: sum(detect(nlp, t) is not None for t in texts) for name, nlp in finders.items()}}
 
 
-def combine(rule: tuple[str, bool], text: str, probs: np.ndarray, threshold: float, veto: float,
+def combine(rule: tuple[str, bool, frozenset], text: str, probs: np.ndarray, threshold: float, veto: float,
             max_words: int) -> str:
-    """The finder's decision for one sentence from the rules' label (and
-    whether it is firm) and the model's probabilities
+    """The finder's decision for one sentence from the rules' judgement
+    (``rule_judgement``) and the model's probabilities
     (``DisclosureFinder._learned``)."""
-    rule, firm = rule
+    rule, firm, barred = rule
     if not model_reads(text, max_words):
         return rule
     if not model_verdict(rule != "none", firm, 1.0 - probs[0], threshold, veto):
         return "none"
-    return rule if rule != "none" else LABELS[1 + int(np.argmax(probs[1:]))]
+    if rule != "none":
+        return rule
+    learned = LABELS[1 + int(np.argmax(probs[1:]))]
+    return "none" if learned in barred else learned
 
 
 def weight_rows(model: LogisticRegression, s: Settings, threshold: float, veto: float,
@@ -358,7 +364,7 @@ def train_disclosures(data_dir: Path, out_dir: Path | None = None, seed: int = 0
                 flag = detect(nlp, r["text"], edge)
                 predicted.append(flag.type if flag else "none")
             results[f"{name}{'_edge' if edge else ''}"] = measure([r["label"] for r in dev], predicted)
-    results["rules_train"] = measure(gold, [r for r, _ in train_rules])
+    results["rules_train"] = measure(gold, [r for r, _, _ in train_rules])
     mathur = _mathur(data_dir, rules_only, shipped, seed)
     real_text = real_text_flags(data_dir, {"rules": rules_only, "shipped": shipped})
 
